@@ -1,0 +1,39 @@
+//! The command-line tool `snn` (native only): evaluates the network on the
+//! MNIST test set, measures its speed, and regenerates the curated set.
+
+mod common;
+mod evaluate;
+pub mod model_args;
+
+use clap::{Parser, Subcommand};
+
+/// A spiking neural network that learns MNIST digits from a few samples by
+/// synaptic pruning.
+#[derive(Debug, Parser)]
+#[command(name = "snn", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Train on a few shots per class and score on the full MNIST test set.
+    Evaluate(evaluate::EvaluateArgs),
+}
+
+/// Runs the tool; returns the process exit code. Errors are printed as one
+/// sentence that says what is wrong and what to do, never as a panic.
+pub fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Evaluate(args) => evaluate::run(args),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

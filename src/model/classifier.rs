@@ -1,0 +1,281 @@
+//! Ten networks, one per digit, and the decision between them.
+//!
+//! Each network is trained only on its own digit's samples. A test image is
+//! encoded once ([`super::first_layer`]) and the same first-layer spikes are
+//! fed to all ten networks; "the network with the maximum firing rate [of
+//! its output neuron] is selected to assign a digit class".
+//!
+//! The paper does not say what happens when two or more output neurons fire
+//! equally often, which is common (often all ten are silent). The rule here
+//! ([`TieBreak::Activity`], the default) prefers, among the tied networks,
+//! the one whose third layer fired most, then second layer, then the lower
+//! digit; [`TieBreak::LowestDigit`] takes the lowest tied digit (plain
+//! argmax). Either way the number of ties is reported.
+
+use serde::{Deserialize, Serialize};
+
+use crate::data::{Digits, Image};
+
+use super::first_layer::{FirstLayer, Raster, Scratch};
+use super::network::{Network, part, train};
+use super::neuron::LayerConstants;
+use super::params::{InvalidParam, Params};
+use super::rng::Stream;
+
+/// How a tie between output neurons is broken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum TieBreak {
+    /// Most third-layer spikes, then second-layer spikes, then lower digit.
+    #[default]
+    Activity,
+    /// The lowest tied digit.
+    LowestDigit,
+}
+
+/// The spike counts of every network for one image.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Response {
+    /// Output-neuron spikes per network, over all bins.
+    pub output: Vec<u32>,
+    /// Third-layer spikes per network.
+    pub third: Vec<u32>,
+    /// Second-layer spikes per network.
+    pub second: Vec<u32>,
+}
+
+/// The network chosen for one image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub digit: u8,
+    /// Two or more output neurons shared the highest spike count.
+    pub tied: bool,
+    /// No output neuron fired at all.
+    pub silent: bool,
+}
+
+impl Response {
+    /// Picks the winning network by `rule`.
+    pub fn decide(&self, rule: TieBreak) -> Decision {
+        let best = self.output.iter().copied().max().unwrap_or(0);
+        let tied = self.output.iter().filter(|&&n| n == best).count() > 1;
+        let key = |d: usize| match rule {
+            TieBreak::Activity => (self.output[d], self.third[d], self.second[d]),
+            TieBreak::LowestDigit => (self.output[d], 0, 0),
+        };
+        // The first maximum, so that equal keys go to the lower digit.
+        let mut digit = 0;
+        for d in 1..self.output.len() {
+            if key(d) > key(digit) {
+                digit = d;
+            }
+        }
+        Decision {
+            digit: digit as u8,
+            tied,
+            silent: best == 0,
+        }
+    }
+}
+
+/// Buffers for [`Classifier::respond`], reused from image to image.
+#[derive(Debug, Clone, Default)]
+pub struct Workspace {
+    first: Scratch,
+    /// The first layer's spikes for the last image.
+    pub raster: Raster,
+    input: Vec<f32>,
+    second: Vec<f32>,
+    third_input: Vec<f32>,
+    third: Vec<f32>,
+    output: Vec<f32>,
+    output_input: Vec<f32>,
+}
+
+/// The ten trained networks, laid out for fast inference.
+#[derive(Debug, Clone)]
+pub struct Classifier {
+    params: Params,
+    seed: u64,
+    layer: FirstLayer,
+    networks: Vec<Network>,
+    /// The channels side by side: row `i` holds first-layer neuron `i`'s
+    /// weights to the second layers of network 0, then 1, … (so that one
+    /// spike adds one contiguous row).
+    weights: Vec<f32>,
+    /// For each second-layer neuron of each network (network-major), the
+    /// third-layer neurons it excites, numbered network-major too.
+    links: Vec<Vec<u32>>,
+}
+
+impl Classifier {
+    /// Trains one network per digit of `training` (each on its own digit's
+    /// samples only).
+    pub fn train(params: &Params, training: &Digits, seed: u64) -> Result<Self, InvalidParam> {
+        Self::train_with_progress(params, training, seed, |_| {})
+    }
+
+    /// As [`Classifier::train`], calling `done(digit)` after each network.
+    pub fn train_with_progress(
+        params: &Params,
+        training: &Digits,
+        seed: u64,
+        mut done: impl FnMut(u8),
+    ) -> Result<Self, InvalidParam> {
+        params.validate()?;
+        let layer = FirstLayer::new(params);
+        let mut networks = Vec::with_capacity(10);
+        for digit in 0..10u8 {
+            let samples: Vec<&Image> = training.of_class(digit).collect();
+            if samples.is_empty() {
+                return Err(InvalidParam {
+                    name: "training",
+                    message: format!("there are no training samples of digit {digit}"),
+                });
+            }
+            networks.push(train(params, &layer, digit, &samples, seed));
+            done(digit);
+        }
+        Ok(Self::from_networks(params, seed, networks))
+    }
+
+    /// Assembles a classifier from trained networks (e.g. retrained one by
+    /// one). The networks must come from the same `params`.
+    pub fn from_networks(params: &Params, seed: u64, networks: Vec<Network>) -> Self {
+        let layer = FirstLayer::new(params);
+        let first = layer.geometry().neurons();
+        let second = params.second_layer;
+        let third = params.third_layer;
+        let width = networks.len() * second;
+        let mut weights = vec![0.0; first * width];
+        let mut links = Vec::with_capacity(width);
+        for (n, network) in networks.iter().enumerate() {
+            for i in 0..first {
+                weights[i * width + n * second..][..second]
+                    .copy_from_slice(&network.channel[i * second..][..second]);
+            }
+            links.extend(network.links.iter().map(|targets| {
+                targets
+                    .iter()
+                    .map(|&k| (n * third) as u32 + k as u32)
+                    .collect()
+            }));
+        }
+        Classifier {
+            params: params.clone(),
+            seed,
+            layer,
+            networks,
+            weights,
+            links,
+        }
+    }
+
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn networks(&self) -> &[Network] {
+        &self.networks
+    }
+
+    pub fn first_layer(&self) -> &FirstLayer {
+        &self.layer
+    }
+
+    /// The random stream for test image number `index`: fixed by the seed,
+    /// so a prediction never changes between runs or platforms.
+    pub fn test_stream(&self, index: u64) -> Stream {
+        Stream::derive(self.seed, part::TEST_SPIKES, index)
+    }
+
+    /// Runs all networks on `image`; the first layer's spikes are left in
+    /// `work.raster`.
+    pub fn respond(&self, image: &Image, stream: &mut Stream, work: &mut Workspace) -> Response {
+        self.layer
+            .run(image, stream, &mut work.first, &mut work.raster);
+        self.respond_to_raster(work)
+    }
+
+    /// Runs all networks on the first-layer spikes in `work.raster`.
+    pub fn respond_to_raster(&self, work: &mut Workspace) -> Response {
+        let p = &self.params;
+        let count = self.networks.len();
+        let (second, third) = (p.second_layer, p.third_layer);
+        let width = count * second;
+        let c2 = LayerConstants::new(&p.neuron, p.gains.second, p.neuron.v_th);
+        let c3 = LayerConstants::new(&p.neuron, p.gains.third, p.neuron.v_th);
+        let co = LayerConstants::new(&p.neuron, p.gains.output, p.output_threshold);
+
+        work.input.clear();
+        work.input.resize(width, 0.0);
+        work.second.clear();
+        work.second.resize(width, c2.v0);
+        work.third_input.clear();
+        work.third_input.resize(count * third, 0.0);
+        work.third.clear();
+        work.third.resize(count * third, c3.v0);
+        work.output.clear();
+        work.output.resize(count, co.v0);
+        work.output_input.clear();
+        work.output_input.resize(count, 0.0);
+        let mut response = Response {
+            output: vec![0; count],
+            third: vec![0; count],
+            second: vec![0; count],
+        };
+        let raster = &work.raster;
+
+        for t in 0..raster.bins() {
+            // Second layer: each first-layer spike adds its channel row.
+            work.input.fill(0.0);
+            for &i in raster.bin(t) {
+                let row = &self.weights[i as usize * width..][..width];
+                for (x, w) in work.input.iter_mut().zip(row) {
+                    *x += w;
+                }
+            }
+            for (j, (v, &x)) in work.second.iter_mut().zip(&work.input).enumerate() {
+                if c2.step(v, x) {
+                    response.second[j / second] += 1;
+                    for &k in &self.links[j] {
+                        work.third_input[k as usize] += 1.0;
+                    }
+                }
+            }
+
+            // Third layer, then the output neuron (all weights 1).
+            for (k, (v, x)) in work.third.iter_mut().zip(&mut work.third_input).enumerate() {
+                if c3.step(v, *x) {
+                    response.third[k / third] += 1;
+                    work.output_input[k / third] += 1.0;
+                }
+                *x = 0.0;
+            }
+            for ((v, x), n) in work
+                .output
+                .iter_mut()
+                .zip(&mut work.output_input)
+                .zip(&mut response.output)
+            {
+                *n += co.step(v, *x) as u32;
+                *x = 0.0;
+            }
+        }
+        response
+    }
+
+    /// Classifies test image number `index` (which fixes its random stream).
+    pub fn classify(
+        &self,
+        image: &Image,
+        index: u64,
+        work: &mut Workspace,
+    ) -> (Decision, Response) {
+        let response = self.respond(image, &mut self.test_stream(index), work);
+        (response.decide(self.params.tie_break), response)
+    }
+}

@@ -1,0 +1,270 @@
+//! Preprocessing, spike encoding and the first layer, under feedback
+//! inhibition: from an image to the first layer's spike raster.
+//!
+//! 1. **Preprocess.** Each pixel's intensity is `min(pixel / 255, clip)`,
+//!    with `clip` = 0.4 as in the paper ("pixels get the values between 0
+//!    and 0.4").
+//! 2. **Encode.** In every 1 ms bin each pixel spikes with probability equal
+//!    to its value (a Bernoulli trial per pixel per bin). Silent pixels
+//!    (value 0) are skipped: they can never spike.
+//! 3. **Sum.** A first-layer neuron's input in a bin is how many pixels of
+//!    its segment ([`super::geometry`]) spiked.
+//! 4. **Integrate and fire** (equation 1, [`super::neuron`]).
+//! 5. **Inhibit** (equation 3, [`super::inhibition`]): each spike is then
+//!    suppressed with probability P(t).
+//!
+//! The result is a [`Raster`]. The first layer has no learned weights, so
+//! the ten networks can share one raster per test image: they see exactly
+//! the same spikes, and the encoding is done once instead of ten times.
+
+use crate::data::{Image, PIXELS};
+
+use super::geometry::Geometry;
+use super::inhibition;
+use super::neuron::LayerConstants;
+use super::params::{InhibitionSource, Params};
+use super::rng::{Stream, Words, threshold};
+
+/// The spikes of a layer over time: for each bin, the neurons that fired.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Raster {
+    neurons: usize,
+    spikes: Vec<u8>,
+    /// `spikes[start[t]..start[t + 1]]` fired in bin `t`.
+    start: Vec<u32>,
+}
+
+impl Raster {
+    /// The number of neurons in the layer.
+    pub fn neurons(&self) -> usize {
+        self.neurons
+    }
+
+    /// The number of bins recorded.
+    pub fn bins(&self) -> usize {
+        self.start.len().saturating_sub(1)
+    }
+
+    /// The neurons that fired in bin `t`.
+    #[inline]
+    pub fn bin(&self, t: usize) -> &[u8] {
+        &self.spikes[self.start[t] as usize..self.start[t + 1] as usize]
+    }
+
+    /// All spikes.
+    pub fn total(&self) -> usize {
+        self.spikes.len()
+    }
+
+    /// Each neuron's spike count over bins `from..to`.
+    pub fn counts(&self, from: usize, to: usize) -> Vec<u32> {
+        let mut counts = vec![0; self.neurons];
+        for t in from..to {
+            for &n in self.bin(t) {
+                counts[n as usize] += 1;
+            }
+        }
+        counts
+    }
+
+    fn clear(&mut self, neurons: usize) {
+        self.neurons = neurons;
+        self.spikes.clear();
+        self.start.clear();
+        self.start.push(0);
+    }
+}
+
+/// The first layer: geometry, neuron constants and inhibition, ready to run.
+#[derive(Debug, Clone)]
+pub struct FirstLayer {
+    geometry: Geometry,
+    constants: LayerConstants,
+    clip: f32,
+    bins: usize,
+    /// Suppression thresholds by spike count; `None` without inhibition.
+    inhibition: Option<Vec<u64>>,
+    source: InhibitionSource,
+}
+
+/// Scratch buffers reused between images.
+#[derive(Debug, Clone, Default)]
+pub struct Scratch {
+    active: Vec<(u16, u64)>,
+    input: Vec<f32>,
+    potential: Vec<f32>,
+    fired: Vec<u8>,
+}
+
+impl FirstLayer {
+    pub fn new(params: &Params) -> Self {
+        let geometry = Geometry::new(params.regions, params.triangle_lines);
+        let neurons = geometry.neurons();
+        FirstLayer {
+            constants: LayerConstants::new(&params.neuron, params.gains.first, params.neuron.v_th),
+            clip: params.clip,
+            bins: params.bins,
+            inhibition: params.phi.map(|phi| inhibition::thresholds(phi, neurons)),
+            source: params.inhibition_source,
+            geometry,
+        }
+    }
+
+    pub fn geometry(&self) -> &Geometry {
+        &self.geometry
+    }
+
+    /// Step 1: a pixel's spike probability per bin.
+    pub fn probability(&self, pixel: u8) -> f32 {
+        (pixel as f32 / 255.0).min(self.clip)
+    }
+
+    /// Runs the first layer on `image` for all bins, drawing every random
+    /// number from `stream`, and writes its spikes into `raster`.
+    pub fn run(
+        &self,
+        image: &Image,
+        stream: &mut Stream,
+        scratch: &mut Scratch,
+        raster: &mut Raster,
+    ) {
+        let neurons = self.geometry.neurons();
+        let c = &self.constants;
+        raster.clear(neurons);
+        scratch.active.clear();
+        for (p, &value) in image.iter().enumerate().take(PIXELS) {
+            if value > 0 {
+                scratch
+                    .active
+                    .push((p as u16, threshold(self.probability(value))));
+            }
+        }
+        scratch.input.clear();
+        scratch.input.resize(neurons, 0.0);
+        scratch.potential.clear();
+        scratch.potential.resize(neurons, c.v0);
+        let mut words = Words::new(stream);
+        let mut previous = 0usize;
+
+        for _ in 0..self.bins {
+            // Encode and sum: each pixel spike feeds the segments through it.
+            for &(p, t) in &scratch.active {
+                if words.chance(t) {
+                    for &n in self.geometry.neurons_of(p as usize) {
+                        scratch.input[n as usize] += 1.0;
+                    }
+                }
+            }
+
+            // Integrate and fire.
+            scratch.fired.clear();
+            for (n, (v, x)) in scratch
+                .potential
+                .iter_mut()
+                .zip(&mut scratch.input)
+                .enumerate()
+            {
+                if c.step(v, *x) {
+                    scratch.fired.push(n as u8);
+                }
+                *x = 0.0;
+            }
+
+            // Inhibit: suppress each spike with probability P(t).
+            let before = raster.spikes.len();
+            match &self.inhibition {
+                None => raster.spikes.extend_from_slice(&scratch.fired),
+                Some(table) => {
+                    let count = match self.source {
+                        InhibitionSource::SameBin => scratch.fired.len(),
+                        InhibitionSource::PreviousBin => previous,
+                    };
+                    let suppress = table[count];
+                    for &n in &scratch.fired {
+                        if !words.chance(suppress) {
+                            raster.spikes.push(n);
+                        }
+                    }
+                }
+            }
+            previous = raster.spikes.len() - before;
+            raster.start.push(raster.spikes.len() as u32);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bar() -> Image {
+        // A vertical bar, columns 12–15, rows 4–23, full ink.
+        let mut image = [0u8; PIXELS];
+        for r in 4..24 {
+            for c in 12..16 {
+                image[r * 28 + c] = 255;
+            }
+        }
+        image
+    }
+
+    fn run(params: &Params, image: &Image, seed: u64) -> Raster {
+        let layer = FirstLayer::new(params);
+        let mut raster = Raster::default();
+        layer.run(
+            image,
+            &mut Stream::new(seed),
+            &mut Scratch::default(),
+            &mut raster,
+        );
+        raster
+    }
+
+    #[test]
+    fn a_blank_image_is_silent_and_a_bar_drives_its_columns() {
+        let params = Params::default();
+        assert_eq!(run(&params, &[0; PIXELS], 1).total(), 0);
+
+        let raster = run(&params, &bar(), 1);
+        assert_eq!(raster.bins(), 1000);
+        let counts = raster.counts(0, 1000);
+        // Region I's columns 12–15 see 10 ink pixels each; column 0 none.
+        assert!(counts[12] > 50, "{counts:?}");
+        assert_eq!(counts[0], 0);
+        // Region III's row 2 is above the bar.
+        assert_eq!(counts[2 * 28 + 2], 0);
+    }
+
+    #[test]
+    fn same_seed_same_raster_and_inhibition_removes_spikes() {
+        let params = Params::default();
+        assert_eq!(run(&params, &bar(), 9), run(&params, &bar(), 9));
+        assert_ne!(run(&params, &bar(), 9), run(&params, &bar(), 10));
+
+        let free = Params {
+            phi: None,
+            ..Params::default()
+        };
+        let strong = Params {
+            phi: Some(0.01),
+            ..Params::default()
+        };
+        let (n_free, n_default, n_strong) = (
+            run(&free, &bar(), 3).total(),
+            run(&params, &bar(), 3).total(),
+            run(&strong, &bar(), 3).total(),
+        );
+        assert!(
+            n_free > n_default && n_default > n_strong,
+            "{n_free} {n_default} {n_strong}"
+        );
+    }
+
+    #[test]
+    fn pixels_spike_at_their_clipped_probability() {
+        let layer = FirstLayer::new(&Params::default());
+        assert_eq!(layer.probability(0), 0.0);
+        assert!((layer.probability(51) - 0.2).abs() < 1e-6);
+        assert_eq!(layer.probability(255), 0.4);
+    }
+}
