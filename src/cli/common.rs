@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use crate::data::idx::{MnistSet, load_mnist};
 use crate::data::{CLASSES, Digits, curated};
 use crate::evaluation::Evaluation;
+use crate::model::network::part;
 use crate::model::rng::Stream;
 use crate::model::{Classifier, Workspace};
 
@@ -24,9 +25,6 @@ pub enum Selection {
     /// N per class drawn at random from the training pool with the seed.
     Random,
 }
-
-/// The label of the random stream that draws random training samples.
-const SELECTION_PART: u64 = 5;
 
 /// The training samples for one run.
 pub fn training_set(
@@ -56,7 +54,7 @@ pub fn training_set(
                     )
                     .into());
                 }
-                Stream::derive(seed, SELECTION_PART, digit as u64).shuffle(&mut members);
+                Stream::derive(seed, part::SELECTION, digit as u64).shuffle(&mut members);
                 picked.extend_from_slice(&members[..shots]);
             }
             Ok(pool.subset(&picked)?)

@@ -19,7 +19,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::baselines::{Classifier, NearestCentroid, NearestNeighbour};
-use crate::data::curate::{Curation, Sheet, contact_sheet, curate, random_shots};
+use crate::data::curate::{Curation, EXCLUDED, Sheet};
+use crate::data::curate::{contact_sheet, curate, random_shots};
 use crate::data::curated::{CURATED_PER_CLASS, CURATED_POOL_INDICES};
 use crate::data::idx::{MnistSet, load_mnist};
 use crate::data::{CLASSES, Digits, VALIDATION_FILE, pack};
@@ -33,6 +34,8 @@ const COMPARED_SHOTS: [usize; 7] = [1, 2, 3, 5, 10, 20, 40];
 /// Random training sets drawn for each size in the comparison.
 const RANDOM_DRAWS: u64 = 20;
 
+type Error = Box<dyn std::error::Error>;
+
 #[derive(Debug, clap::Args)]
 pub struct CurateArgs {
     /// Folder holding the MNIST files; only the training pool
@@ -42,7 +45,11 @@ pub struct CurateArgs {
 
     /// The repository root, under which src/data/curated.digits,
     /// www/data/validation.digits and www/figures/curated.png are written.
-    #[arg(long, value_name = "DIR", default_value = env!("CARGO_MANIFEST_DIR"))]
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = env!("CARGO_MANIFEST_DIR")
+    )]
     pub out_dir: PathBuf,
 
     /// Write nothing; fail if the two digit packs on disk differ from what
@@ -55,18 +62,18 @@ pub struct CurateArgs {
     pub no_comparison: bool,
 }
 
-pub fn run(args: &CurateArgs) -> Result<(), Box<dyn std::error::Error>> {
+pub fn run(args: &CurateArgs) -> Result<(), Error> {
     let pool = load_mnist(&args.mnist, MnistSet::TrainPool)?;
     println!("read the training pool: {} digits", pool.len());
     let curation = curate(&pool)?;
 
     let curated = pack::encode(&curation.curated)?;
     let validation = pack::encode(&curation.validation)?;
-    let sheet = png(&contact_sheet(&curation.curated, CURATED_PER_CLASS))?;
+    let sheet = contact_sheet(&curation.curated, CURATED_PER_CLASS);
     let outputs = [
         (CURATED_FILE, curated, "curated set"),
         (VALIDATION_FILE, validation, "validation set"),
-        (SHEET_FILE, sheet, "contact sheet"),
+        (SHEET_FILE, png(&sheet)?, "contact sheet"),
     ];
 
     print_classes(&curation);
@@ -77,7 +84,8 @@ pub fn run(args: &CurateArgs) -> Result<(), Box<dyn std::error::Error>> {
         for (file, bytes, what) in &outputs {
             let path = args.out_dir.join(file);
             write(&path, bytes)?;
-            println!("wrote the {what}: {} ({} bytes)", path.display(), bytes.len());
+            let size = bytes.len();
+            println!("wrote the {what}: {} ({size} bytes)", path.display());
         }
     }
     if !args.no_comparison {
@@ -86,47 +94,57 @@ pub fn run(args: &CurateArgs) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
+fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     if let Some(folder) = path.parent() {
         fs::create_dir_all(folder)
             .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
     }
-    fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let shown = path.display();
+    fs::write(path, bytes).map_err(|e| format!("cannot write {shown}: {e}"))?;
     Ok(())
 }
 
 /// Compares the packs on disk with the procedure's; the contact sheet is
 /// left out, as its compressed bytes depend on the deflate library.
-fn check(root: &Path, outputs: &[(&str, Vec<u8>, &str)]) -> Result<(), Box<dyn std::error::Error>> {
+fn check(root: &Path, outputs: &[(&str, Vec<u8>, &str)]) -> Result<(), Error> {
     let mut differ = Vec::new();
     for (file, bytes, _) in outputs {
         let path = root.join(file);
-        let on_disk = fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let shown = path.display();
+        let on_disk = fs::read(&path).map_err(|e| format!("cannot read {shown}: {e}"))?;
         if on_disk != *bytes {
             differ.push(path.display().to_string());
         }
     }
     if differ.is_empty() {
         println!("the digit packs on disk match the procedure");
-        Ok(())
-    } else {
-        Err(format!(
-            "{} differ from what the procedure gives; run `snn curate` to \
-             regenerate them and commit the result",
-            differ.join(" and ")
-        )
-        .into())
+        return Ok(());
     }
+    Err(format!(
+        "{} differ from what the procedure gives; run `snn curate` to \
+         regenerate them and commit the result",
+        differ.join(" and ")
+    )
+    .into())
 }
 
 fn print_classes(curation: &Curation) {
     println!();
-    println!("class  pool  excluded  isolated  ambiguous  clustered  iterations  coverage(1, 10, 40)  cluster sizes");
+    println!("left out by hand (EXCLUDED in src/data/curate.rs):");
+    for (index, reason) in EXCLUDED {
+        println!("  pool index {index}: {reason}");
+    }
+    println!();
+    println!(
+        "class  pool  excluded  isolated  ambiguous  clustered  iterations  \
+         coverage at 1, 10, 40  cluster sizes"
+    );
     for (digit, report) in curation.classes.iter().enumerate() {
-        let coverage = |n: usize| report.coverage.get(n - 1).copied().unwrap_or(f64::NAN);
-        let sizes: Vec<String> = report.cluster_sizes.iter().map(|s| s.to_string()).collect();
+        let coverage = |n: usize| report.coverage[n - 1];
+        let sizes = report.cluster_sizes.iter().map(|s| s.to_string());
         println!(
-            "{digit:>5}  {:>4}  {:>8}  {:>8}  {:>9}  {:>9}  {:>10}  {:>6.0} {:>6.0} {:>6.0}  {}",
+            "{digit:>5}  {:>4}  {:>8}  {:>8}  {:>9}  {:>9}  {:>10}  \
+             {:>6.0} {:>6.0} {:>6.0}  {}",
             report.in_pool,
             report.excluded,
             report.isolated,
@@ -136,7 +154,7 @@ fn print_classes(curation: &Curation) {
             coverage(1),
             coverage(10),
             coverage(CURATED_PER_CLASS),
-            sizes.join(" ")
+            sizes.collect::<Vec<_>>().join(" ")
         );
     }
 }
@@ -144,15 +162,18 @@ fn print_classes(curation: &Curation) {
 /// Prints the pool indices as the Rust table in `src/data/curated.rs`.
 fn print_indices(curated: &Digits) {
     println!();
-    println!("pool indices of the curated set, class by class, in curated order:");
-    println!("pub const CURATED_POOL_INDICES: [[u32; CURATED_PER_CLASS]; CLASSES] = [");
+    println!("pool indices of the curated set, in curated order:");
+    println!("#[rustfmt::skip]");
+    println!(
+        "pub const CURATED_POOL_INDICES: \
+         [[u32; CURATED_PER_CLASS]; CLASSES] = ["
+    );
     let mut table = [[0; CURATED_PER_CLASS]; CLASSES];
-    for digit in 0..CLASSES {
-        let row: Vec<u32> = (0..curated.len())
+    for (digit, row) in table.iter_mut().enumerate() {
+        let indices = (0..curated.len())
             .filter(|&i| usize::from(curated.labels[i]) == digit)
-            .map(|i| curated.pool_indices[i])
-            .collect();
-        for (slot, &index) in table[digit].iter_mut().zip(&row) {
+            .map(|i| curated.pool_indices[i]);
+        for (slot, index) in row.iter_mut().zip(indices) {
             *slot = index;
         }
         println!("    // {digit}");
@@ -166,23 +187,24 @@ fn print_indices(curated: &Digits) {
     println!("];");
     if table != CURATED_POOL_INDICES {
         println!(
-            "NOTE: this differs from CURATED_POOL_INDICES in src/data/curated.rs; \
-             paste the table above there."
+            "NOTE: this differs from CURATED_POOL_INDICES in \
+             src/data/curated.rs; paste the table above there."
         );
     }
 }
 
 /// Baseline accuracy on the validation set: the first n curated digits of
 /// each class against n random candidates, averaged over draws.
-fn print_comparison(pool: &Digits, curation: &Curation) -> Result<(), Box<dyn std::error::Error>> {
+fn print_comparison(pool: &Digits, curation: &Curation) -> Result<(), Error> {
     println!();
     println!(
-        "validation accuracy (%), curated first n vs mean of {RANDOM_DRAWS} random draws of n:"
+        "validation accuracy (%), the first n curated digits per class \
+         against n random ones (mean of {RANDOM_DRAWS} draws):"
     );
     println!("    n   centroid: curated random   1-NN: curated random");
     for shots in COMPARED_SHOTS {
-        let curated = curation.curated.take_per_class(shots)?;
-        let (centroid, nn) = baselines(&curated, &curation.validation)?;
+        let train = curation.curated.take_per_class(shots)?;
+        let (centroid, nn) = baselines(&train, &curation.validation)?;
         let mut random = (0.0, 0.0);
         for draw in 0..RANDOM_DRAWS {
             let train = random_shots(pool, &curation.candidates, shots, draw)?;
@@ -202,7 +224,7 @@ fn print_comparison(pool: &Digits, curation: &Curation) -> Result<(), Box<dyn st
 }
 
 /// Nearest-centroid and 1-NN accuracy of `train` on `test`, on all cores.
-fn baselines(train: &Digits, test: &Digits) -> Result<(f64, f64), Box<dyn std::error::Error>> {
+fn baselines(train: &Digits, test: &Digits) -> Result<(f64, f64), Error> {
     let centroid = NearestCentroid::fit(train)?;
     let nn = NearestNeighbour::fit(train)?;
     let (c, n) = (0..test.len())
@@ -221,31 +243,38 @@ fn baselines(train: &Digits, test: &Digits) -> Result<(f64, f64), Box<dyn std::e
 
 /// Encodes a grey-scale sheet as a PNG: signature, header, one compressed
 /// data chunk (each row led by filter type 0), end.
-fn png(sheet: &Sheet) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+fn png(sheet: &Sheet) -> Result<Vec<u8>, Error> {
     let mut raw = Vec::with_capacity((sheet.width + 1) * sheet.height);
     for row in sheet.pixels.chunks(sheet.width.max(1)) {
         raw.push(0);
         raw.extend(row);
     }
-    let mut zlib = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let level = flate2::Compression::best();
+    let mut zlib = flate2::write::ZlibEncoder::new(Vec::new(), level);
     zlib.write_all(&raw)?;
     let data = zlib.finish()?;
 
     let mut header = Vec::with_capacity(13);
     header.extend(u32::try_from(sheet.width)?.to_be_bytes());
     header.extend(u32::try_from(sheet.height)?.to_be_bytes());
-    // 8 bits a pixel, grey scale, deflate, no filter set, no interlacing.
+    // 8 bits a pixel, grey scale, deflate, adaptive filters, no interlace.
     header.extend([8, 0, 0, 0, 0]);
 
     let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
-    for (kind, body) in [(b"IHDR", &header), (b"IDAT", &data), (b"IEND", &Vec::new())] {
-        bytes.extend(u32::try_from(body.len())?.to_be_bytes());
-        let mut crc = flate2::Crc::new();
-        crc.update(kind);
-        crc.update(body);
-        bytes.extend(kind);
-        bytes.extend(body);
-        bytes.extend(crc.sum().to_be_bytes());
-    }
+    png_chunk(&mut bytes, b"IHDR", &header)?;
+    png_chunk(&mut bytes, b"IDAT", &data)?;
+    png_chunk(&mut bytes, b"IEND", &[])?;
     Ok(bytes)
+}
+
+/// Appends a PNG chunk: length, kind, body, and the CRC of kind and body.
+fn png_chunk(bytes: &mut Vec<u8>, kind: &[u8; 4], body: &[u8]) -> Result<(), Error> {
+    bytes.extend(u32::try_from(body.len())?.to_be_bytes());
+    let mut crc = flate2::Crc::new();
+    crc.update(kind);
+    crc.update(body);
+    bytes.extend(kind);
+    bytes.extend(body);
+    bytes.extend(crc.sum().to_be_bytes());
+    Ok(())
 }

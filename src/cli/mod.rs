@@ -1,7 +1,9 @@
 //! The command-line tool `snn` (native only): evaluates the network on the
 //! MNIST test set, measures its speed, and regenerates the curated set.
 
+mod bench;
 mod common;
+pub mod curate;
 mod evaluate;
 pub mod model_args;
 
@@ -20,6 +22,11 @@ struct Cli {
 enum Command {
     /// Train on a few shots per class and score on the full MNIST test set.
     Evaluate(evaluate::EvaluateArgs),
+    /// Time training and inference on this machine.
+    Bench(bench::BenchArgs),
+    /// Regenerate the curated training set, the validation set and the
+    /// contact sheet from the training pool.
+    Curate(curate::CurateArgs),
 }
 
 /// Runs the tool; returns the process exit code. Errors are printed as one
@@ -28,6 +35,8 @@ pub fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Evaluate(args) => evaluate::run(args),
+        Command::Bench(args) => bench::run(args),
+        Command::Curate(args) => curate::run(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::{Digits, Image};
 
 use super::first_layer::{FirstLayer, Raster, Scratch};
+use super::kernel;
 use super::network::{Network, part, train};
 use super::neuron::LayerConstants;
 use super::params::{InvalidParam, Params};
@@ -88,7 +89,9 @@ pub struct Workspace {
     third_input: Vec<f32>,
     third: Vec<f32>,
     output: Vec<f32>,
-    output_input: Vec<f32>,
+    mask: Vec<u8>,
+    fired: Vec<u16>,
+    local: Vec<u16>,
 }
 
 /// The ten trained networks, laid out for fast inference.
@@ -102,9 +105,9 @@ pub struct Classifier {
     /// weights to the second layers of network 0, then 1, … (so that one
     /// spike adds one contiguous row).
     weights: Vec<f32>,
-    /// For each second-layer neuron of each network (network-major), the
-    /// third-layer neurons it excites, numbered network-major too.
-    links: Vec<Vec<u32>>,
+    /// Each network's second-to-third-layer connections as a dense 0/1
+    /// matrix (`second` rows of `third`), networks one after the other.
+    links: Vec<f32>,
 }
 
 impl Classifier {
@@ -147,18 +150,17 @@ impl Classifier {
         let third = params.third_layer;
         let width = networks.len() * second;
         let mut weights = vec![0.0; first * width];
-        let mut links = Vec::with_capacity(width);
+        let mut links = vec![0.0; width * third];
         for (n, network) in networks.iter().enumerate() {
             for i in 0..first {
                 weights[i * width + n * second..][..second]
                     .copy_from_slice(&network.channel[i * second..][..second]);
             }
-            links.extend(network.links.iter().map(|targets| {
-                targets
-                    .iter()
-                    .map(|&k| (n * third) as u32 + k as u32)
-                    .collect()
-            }));
+            for (j, targets) in network.links.iter().enumerate() {
+                for &k in targets {
+                    links[(n * second + j) * third + k as usize] = 1.0;
+                }
+            }
         }
         Classifier {
             params: params.clone(),
@@ -210,59 +212,52 @@ impl Classifier {
         let c3 = LayerConstants::new(&p.neuron, p.gains.third, p.neuron.v_th);
         let co = LayerConstants::new(&p.neuron, p.gains.output, p.output_threshold);
 
-        work.input.clear();
-        work.input.resize(width, 0.0);
-        work.second.clear();
-        work.second.resize(width, c2.v0);
-        work.third_input.clear();
-        work.third_input.resize(count * third, 0.0);
-        work.third.clear();
-        work.third.resize(count * third, c3.v0);
-        work.output.clear();
-        work.output.resize(count, co.v0);
-        work.output_input.clear();
-        work.output_input.resize(count, 0.0);
+        let w = work;
+        w.input.resize(width, 0.0);
+        w.second.clear();
+        w.second.resize(width, c2.v0);
+        w.third_input.resize(count * third, 0.0);
+        w.third.clear();
+        w.third.resize(count * third, c3.v0);
+        w.output.clear();
+        w.output.resize(count, co.v0);
         let mut response = Response {
             output: vec![0; count],
             third: vec![0; count],
             second: vec![0; count],
         };
-        let raster = &work.raster;
 
-        for t in 0..raster.bins() {
+        for t in 0..w.raster.bins() {
             // Second layer: each first-layer spike adds its channel row.
-            work.input.fill(0.0);
-            for &i in raster.bin(t) {
-                let row = &self.weights[i as usize * width..][..width];
-                for (x, w) in work.input.iter_mut().zip(row) {
-                    *x += w;
-                }
-            }
-            for (j, (v, &x)) in work.second.iter_mut().zip(&work.input).enumerate() {
-                if c2.step(v, x) {
-                    response.second[j / second] += 1;
-                    for &k in &self.links[j] {
-                        work.third_input[k as usize] += 1.0;
-                    }
-                }
-            }
+            kernel::sum_rows(&self.weights, w.raster.bin(t), &mut w.input);
+            w.fired.clear();
+            kernel::integrate(&c2, &mut w.second, &w.input, &mut w.mask, &mut w.fired);
 
-            // Third layer, then the output neuron (all weights 1).
-            for (k, (v, x)) in work.third.iter_mut().zip(&mut work.third_input).enumerate() {
-                if c3.step(v, *x) {
-                    response.third[k / third] += 1;
-                    work.output_input[k / third] += 1.0;
-                }
-                *x = 0.0;
+            // Third layer: each second-layer spike adds its 0/1 link row
+            // within its own network. Spikes come sorted, so by network.
+            let mut spikes = &w.fired[..];
+            for n in 0..count {
+                let split = spikes.partition_point(|&j| (j as usize) < (n + 1) * second);
+                let (mine, rest) = spikes.split_at(split);
+                spikes = rest;
+                response.second[n] += mine.len() as u32;
+                w.local.clear();
+                w.local
+                    .extend(mine.iter().map(|&j| j - (n * second) as u16));
+                let links = &self.links[n * second * third..][..second * third];
+                kernel::sum_rows(links, &w.local, &mut w.third_input[n * third..][..third]);
             }
-            for ((v, x), n) in work
-                .output
-                .iter_mut()
-                .zip(&mut work.output_input)
-                .zip(&mut response.output)
-            {
-                *n += co.step(v, *x) as u32;
-                *x = 0.0;
+            w.fired.clear();
+            kernel::integrate(&c3, &mut w.third, &w.third_input, &mut w.mask, &mut w.fired);
+
+            // Output neurons: every third-layer spike counts once.
+            let mut spikes = &w.fired[..];
+            for (n, v) in w.output.iter_mut().enumerate() {
+                let split = spikes.partition_point(|&k| (k as usize) < (n + 1) * third);
+                let x = split as u32;
+                spikes = &spikes[split..];
+                response.third[n] += x;
+                response.output[n] += co.step(v, x as f32) as u32;
             }
         }
         response

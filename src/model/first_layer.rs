@@ -21,6 +21,7 @@ use crate::data::{Image, PIXELS};
 
 use super::geometry::Geometry;
 use super::inhibition;
+use super::kernel;
 use super::neuron::LayerConstants;
 use super::params::{InhibitionSource, Params};
 use super::rng::{Stream, Words, threshold};
@@ -90,10 +91,18 @@ pub struct FirstLayer {
 /// Scratch buffers reused between images.
 #[derive(Debug, Clone, Default)]
 pub struct Scratch {
-    active: Vec<(u16, u64)>,
+    /// Non-silent pixels' spike thresholds.
+    thresholds: Vec<u64>,
+    /// Whether each non-silent pixel spiked in the current bin (0 or 1).
+    spiked: Vec<f32>,
+    /// For each neuron, the non-silent pixels of its segment (positions in
+    /// `thresholds`), in CSR layout over `segment_start`.
+    segment_pixels: Vec<u16>,
+    segment_start: Vec<u32>,
     input: Vec<f32>,
     potential: Vec<f32>,
-    fired: Vec<u8>,
+    mask: Vec<u8>,
+    fired: Vec<u16>,
 }
 
 impl FirstLayer {
@@ -131,58 +140,85 @@ impl FirstLayer {
         let neurons = self.geometry.neurons();
         let c = &self.constants;
         raster.clear(neurons);
-        scratch.active.clear();
+
+        // The image's non-silent pixels, and each segment's share of them.
+        let mut slot = [u16::MAX; PIXELS];
+        scratch.thresholds.clear();
         for (p, &value) in image.iter().enumerate().take(PIXELS) {
             if value > 0 {
-                scratch
-                    .active
-                    .push((p as u16, threshold(self.probability(value))));
+                slot[p] = scratch.thresholds.len() as u16;
+                scratch.thresholds.push(threshold(self.probability(value)));
             }
         }
+        scratch.segment_pixels.clear();
+        scratch.segment_start.clear();
+        scratch.segment_start.push(0);
+        for n in 0..neurons {
+            let lit = self.geometry.segment(n).iter().map(|&p| slot[p as usize]);
+            scratch
+                .segment_pixels
+                .extend(lit.filter(|&s| s != u16::MAX));
+            scratch
+                .segment_start
+                .push(scratch.segment_pixels.len() as u32);
+        }
+        scratch.spiked.clear();
+        scratch.spiked.resize(scratch.thresholds.len() + 1, 0.0);
         scratch.input.clear();
         scratch.input.resize(neurons, 0.0);
         scratch.potential.clear();
         scratch.potential.resize(neurons, c.v0);
-        let mut words = Words::new(stream);
         let mut previous = 0usize;
 
         for _ in 0..self.bins {
-            // Encode and sum: each pixel spike feeds the segments through it.
-            for &(p, t) in &scratch.active {
-                if words.chance(t) {
-                    for &n in self.geometry.neurons_of(p as usize) {
-                        scratch.input[n as usize] += 1.0;
-                    }
+            // Encode: one Bernoulli trial per non-silent pixel; one 64-bit
+            // draw serves two pixels. Branch-free: the outcomes are random.
+            for (pair, out) in scratch
+                .thresholds
+                .chunks(2)
+                .zip(scratch.spiked.chunks_mut(2))
+            {
+                let word = stream.next_u64();
+                out[0] = ((word & 0xFFFF_FFFF) < pair[0]) as u32 as f32;
+                if let (Some(&t), Some(o)) = (pair.get(1), out.get_mut(1)) {
+                    *o = ((word >> 32) < t) as u32 as f32;
                 }
+            }
+
+            // Sum: each neuron counts the spikes on its segment.
+            for (x, range) in scratch
+                .input
+                .iter_mut()
+                .zip(scratch.segment_start.windows(2))
+            {
+                let pixels = &scratch.segment_pixels[range[0] as usize..range[1] as usize];
+                *x = pixels.iter().map(|&a| scratch.spiked[a as usize]).sum();
             }
 
             // Integrate and fire.
             scratch.fired.clear();
-            for (n, (v, x)) in scratch
-                .potential
-                .iter_mut()
-                .zip(&mut scratch.input)
-                .enumerate()
-            {
-                if c.step(v, *x) {
-                    scratch.fired.push(n as u8);
-                }
-                *x = 0.0;
-            }
+            kernel::integrate(
+                c,
+                &mut scratch.potential,
+                &scratch.input,
+                &mut scratch.mask,
+                &mut scratch.fired,
+            );
 
             // Inhibit: suppress each spike with probability P(t).
             let before = raster.spikes.len();
             match &self.inhibition {
-                None => raster.spikes.extend_from_slice(&scratch.fired),
+                None => raster.spikes.extend(scratch.fired.iter().map(|&n| n as u8)),
                 Some(table) => {
                     let count = match self.source {
                         InhibitionSource::SameBin => scratch.fired.len(),
                         InhibitionSource::PreviousBin => previous,
                     };
                     let suppress = table[count];
+                    let mut words = Words::new(stream);
                     for &n in &scratch.fired {
                         if !words.chance(suppress) {
-                            raster.spikes.push(n);
+                            raster.spikes.push(n as u8);
                         }
                     }
                 }

@@ -130,6 +130,7 @@ impl Geometry {
                 per_pixel[p as usize].push(neuron as u8);
             }
         }
+
         let mut pixel_start = Vec::with_capacity(PIXELS + 1);
         let mut pixel_neurons = Vec::new();
         pixel_start.push(0);
@@ -188,10 +189,10 @@ mod tests {
     #[test]
     fn triangles_grow_from_the_corners() {
         let g = full();
-        for region in 4..8 {
+        for (region, name) in NUMERALS.iter().enumerate().skip(4) {
             let lengths: Vec<usize> = (0..28).map(|k| g.segment(region * 28 + k).len()).collect();
             let expected: Vec<usize> = (0..28).map(|k| 1 + k.min(27 - k)).collect();
-            assert_eq!(lengths, expected, "region {}", NUMERALS[region]);
+            assert_eq!(lengths, expected, "region {name}");
         }
         // Region V (top triangle), segment 0: only the corner pixel (0, 0).
         assert_eq!(g.segment(4 * 28), &[0]);
@@ -216,7 +217,7 @@ mod tests {
     fn diagonal_lines_cover_the_same_triangles() {
         let a = full();
         let b = Geometry::new(REGIONS, TriangleLines::Diagonal);
-        for region in 4..8 {
+        for (region, name) in NUMERALS.iter().enumerate().skip(4) {
             let mut pa: Vec<u16> = (0..28)
                 .flat_map(|k| a.segment(region * 28 + k).to_vec())
                 .collect();
@@ -225,7 +226,7 @@ mod tests {
                 .collect();
             pa.sort_unstable();
             pb.sort_unstable();
-            assert_eq!(pa, pb, "region {}", NUMERALS[region]);
+            assert_eq!(pa, pb, "region {name}");
             assert_eq!(pb.len(), 210);
         }
     }

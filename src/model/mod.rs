@@ -16,6 +16,7 @@ pub mod classifier;
 pub mod first_layer;
 pub mod geometry;
 pub mod inhibition;
+pub mod kernel;
 pub mod network;
 pub mod neuron;
 pub mod params;

@@ -22,13 +22,14 @@ use serde::{Deserialize, Serialize};
 use crate::data::Image;
 
 use super::first_layer::{FirstLayer, Raster, Scratch};
+use super::kernel;
 use super::neuron::LayerConstants;
 use super::params::{Params, Schedule};
 use super::plasticity;
 use super::rng::Stream;
 
 /// Labels for the independent random streams derived from a seed.
-pub(crate) mod part {
+pub mod part {
     pub const WEIGHTS: u64 = 1;
     pub const TRAIN_SPIKES: u64 = 2;
     pub const LINKS: u64 = 3;
@@ -73,22 +74,25 @@ fn second_layer(
     raster: &Raster,
     (from, to): (usize, usize),
     v: &mut [f32],
-    input: &mut [f32],
+    work: &mut LayerWork,
     counts: &mut [u32],
 ) {
-    let width = v.len();
     for t in from..to {
-        input.fill(0.0);
-        for &i in raster.bin(t) {
-            let row = &weights[i as usize * width..][..width];
-            for (x, w) in input.iter_mut().zip(row) {
-                *x += w;
-            }
-        }
-        for ((v, &x), n) in v.iter_mut().zip(input.iter()).zip(counts.iter_mut()) {
-            *n += c.step(v, x) as u32;
+        kernel::sum_rows(weights, raster.bin(t), &mut work.input);
+        work.fired.clear();
+        kernel::integrate(c, v, &work.input, &mut work.mask, &mut work.fired);
+        for &j in &work.fired {
+            counts[j as usize] += 1;
         }
     }
+}
+
+/// Scratch space for [`second_layer`].
+#[derive(Debug, Default)]
+struct LayerWork {
+    input: Vec<f32>,
+    mask: Vec<u8>,
+    fired: Vec<u16>,
 }
 
 /// Adds spike counts over a window, as rates in spikes per bin, into `sum`.
@@ -124,7 +128,10 @@ pub fn train(
             )
         })
         .collect();
-    let mut input = vec![0.0; second];
+    let mut work = LayerWork {
+        input: vec![0.0; second],
+        ..LayerWork::default()
+    };
     let mut pre = vec![0.0; first];
     let mut post = vec![0.0; second];
     let mut post_counts = vec![0u32; second];
@@ -149,15 +156,7 @@ pub fn train(
                     post.fill(0.0);
                     for (raster, v) in rasters.iter().zip(&mut potentials) {
                         post_counts.fill(0);
-                        second_layer(
-                            &weights,
-                            &c,
-                            raster,
-                            window,
-                            v,
-                            &mut input,
-                            &mut post_counts,
-                        );
+                        second_layer(&weights, &c, raster, window, v, &mut work, &mut post_counts);
                         add_rates(&mut pre, &raster.counts(window.0, window.1), bins);
                         add_rates(&mut post, &post_counts, bins);
                     }
@@ -180,7 +179,7 @@ pub fn train(
                             &raster,
                             window,
                             &mut v,
-                            &mut input,
+                            &mut work,
                             &mut post_counts,
                         );
                         pre.fill(0.0);

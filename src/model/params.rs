@@ -136,10 +136,10 @@ impl Default for Params {
                 ..NeuronParams::TABLE_1
             },
             gains: Gains {
-                first: 0.02,
-                second: 0.0005,
-                third: 0.03,
-                output: 0.03,
+                first: 0.2,
+                second: 0.005,
+                third: 0.3,
+                output: 0.3,
             },
             output_threshold: 0.01,
             phi: Some(0.1),

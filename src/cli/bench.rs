@@ -1,0 +1,101 @@
+//! `snn bench`: how fast the model runs on this machine, on one core.
+//!
+//! Prints the time to encode one digit (first layer only), to run one digit
+//! through all ten networks, and to train the ten networks; with
+//! `--full-test` also the whole test set on all cores.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Args;
+
+use super::common::{Error, Selection, load, progress, score, training_set};
+use super::model_args::ModelArgs;
+use crate::data::idx::MnistSet;
+use crate::model::{Classifier, Workspace};
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Folder with the MNIST files; the test images are timed.
+    #[arg(long, default_value = "../shared/mnist")]
+    pub mnist: PathBuf,
+    /// Training samples per class.
+    #[arg(long, default_value_t = 40)]
+    pub shots: usize,
+    /// Where the training samples come from.
+    #[arg(long, value_enum, default_value = "curated")]
+    pub selection: Selection,
+    /// Test digits to time inference on.
+    #[arg(long, default_value_t = 300)]
+    pub digits: usize,
+    /// Also score the full test set on all cores.
+    #[arg(long)]
+    pub full_test: bool,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+pub fn run(args: &BenchArgs) -> Result<(), Error> {
+    let params = args.model.params()?;
+    let pool = match args.selection {
+        Selection::Random => Some(load(&args.mnist, MnistSet::TrainPool)?),
+        Selection::Curated => None,
+    };
+    let train = training_set(args.selection, args.shots, pool.as_ref(), args.seed)?;
+    let test = load(&args.mnist, MnistSet::Test)?;
+    let n = args.digits.clamp(1, test.len());
+
+    let started = Instant::now();
+    let classifier = Classifier::train(&params, &train, args.seed)?;
+    let train_time = started.elapsed().as_secs_f64();
+    println!(
+        "train ten networks, {} {:?} shots per class: {:8.3} s (one core)",
+        args.shots, args.selection, train_time
+    );
+
+    let mut work = Workspace::default();
+    let layer = classifier.first_layer();
+    let started = Instant::now();
+    for k in 0..n {
+        let mut stream = classifier.test_stream(k as u64);
+        layer.run(
+            &test.images[k],
+            &mut stream,
+            &mut Default::default(),
+            &mut work.raster,
+        );
+    }
+    let encode = started.elapsed().as_secs_f64() / n as f64;
+    println!(
+        "first layer, one digit:                {:8.3} ms",
+        1e3 * encode
+    );
+
+    let started = Instant::now();
+    let mut correct = 0;
+    for k in 0..n {
+        let (decision, _) = classifier.classify(&test.images[k], k as u64, &mut work);
+        correct += (decision.digit == test.labels[k]) as usize;
+    }
+    let infer = started.elapsed().as_secs_f64() / n as f64;
+    println!(
+        "one digit through all ten networks:    {:8.3} ms (mean of {n}; {} right)",
+        1e3 * infer,
+        correct
+    );
+
+    if args.full_test {
+        let bar = progress(test.len() as u64, "test set", false);
+        let started = Instant::now();
+        let e = score(&classifier, &test, &bar);
+        println!(
+            "full test set, {} threads:              {:8.2} s (accuracy {:.2} %)",
+            rayon::current_num_threads(),
+            started.elapsed().as_secs_f64(),
+            100.0 * e.accuracy()
+        );
+    }
+    Ok(())
+}
