@@ -89,12 +89,12 @@ pub struct Workspace {
     third_input: Vec<f32>,
     third: Vec<f32>,
     output: Vec<f32>,
-    mask: Vec<u8>,
+    output_input: Vec<f32>,
+    bits: Vec<u64>,
     fired: Vec<u16>,
-    local: Vec<u16>,
 }
 
-/// The ten trained networks, laid out for fast inference.
+/// The ten trained networks and the first layer they share.
 #[derive(Debug, Clone)]
 pub struct Classifier {
     params: Params,
@@ -105,9 +105,9 @@ pub struct Classifier {
     /// weights to the second layers of network 0, then 1, … (so that one
     /// spike adds one contiguous row).
     weights: Vec<f32>,
-    /// Each network's second-to-third-layer connections as a dense 0/1
-    /// matrix (`second` rows of `third`), networks one after the other.
-    links: Vec<f32>,
+    /// For each second-layer neuron of each network (network-major), the
+    /// third-layer neurons it excites, numbered network-major too.
+    links: Vec<Vec<u16>>,
 }
 
 impl Classifier {
@@ -145,22 +145,26 @@ impl Classifier {
     /// one). The networks must come from the same `params`.
     pub fn from_networks(params: &Params, seed: u64, networks: Vec<Network>) -> Self {
         let layer = FirstLayer::new(params);
-        let first = layer.geometry().neurons();
-        let second = params.second_layer;
-        let third = params.third_layer;
+        let (first, second, third) = (
+            layer.geometry().neurons(),
+            params.second_layer,
+            params.third_layer,
+        );
         let width = networks.len() * second;
         let mut weights = vec![0.0; first * width];
-        let mut links = vec![0.0; width * third];
+        let mut links = Vec::with_capacity(width);
         for (n, network) in networks.iter().enumerate() {
             for i in 0..first {
                 weights[i * width + n * second..][..second]
                     .copy_from_slice(&network.channel[i * second..][..second]);
             }
-            for (j, targets) in network.links.iter().enumerate() {
-                for &k in targets {
-                    links[(n * second + j) * third + k as usize] = 1.0;
-                }
-            }
+            let offset = (n * third) as u16;
+            links.extend(
+                network
+                    .links
+                    .iter()
+                    .map(|targets| targets.iter().map(|&k| offset + k).collect()),
+            );
         }
         Classifier {
             params: params.clone(),
@@ -207,57 +211,55 @@ impl Classifier {
         let p = &self.params;
         let count = self.networks.len();
         let (second, third) = (p.second_layer, p.third_layer);
-        let width = count * second;
         let c2 = LayerConstants::new(&p.neuron, p.gains.second, p.neuron.v_th);
         let c3 = LayerConstants::new(&p.neuron, p.gains.third, p.neuron.v_th);
         let co = LayerConstants::new(&p.neuron, p.gains.output, p.output_threshold);
-
-        let w = work;
-        w.input.resize(width, 0.0);
-        w.second.clear();
-        w.second.resize(width, c2.v0);
-        w.third_input.resize(count * third, 0.0);
-        w.third.clear();
-        w.third.resize(count * third, c3.v0);
-        w.output.clear();
-        w.output.resize(count, co.v0);
         let mut response = Response {
             output: vec![0; count],
             third: vec![0; count],
             second: vec![0; count],
         };
 
+        // All ten networks advance together, bin by bin, as one wide layer:
+        // long vector operations cost less than ten short ones.
+        let w = work;
+        w.input.resize(count * second, 0.0);
+        w.second.clear();
+        w.second.resize(count * second, c2.v0);
+        w.third_input.clear();
+        w.third_input.resize(count * third, 0.0);
+        w.third.clear();
+        w.third.resize(count * third, c3.v0);
+        w.output.clear();
+        w.output.resize(count, co.v0);
+        w.output_input.clear();
+        w.output_input.resize(count, 0.0);
+
         for t in 0..w.raster.bins() {
             // Second layer: each first-layer spike adds its channel row.
             kernel::sum_rows(&self.weights, w.raster.bin(t), &mut w.input);
             w.fired.clear();
-            kernel::integrate(&c2, &mut w.second, &w.input, &mut w.mask, &mut w.fired);
+            kernel::integrate(&c2, &mut w.second, &w.input, &mut w.bits, &mut w.fired);
 
-            // Third layer: each second-layer spike adds its 0/1 link row
-            // within its own network. Spikes come sorted, so by network.
-            let mut spikes = &w.fired[..];
-            for n in 0..count {
-                let split = spikes.partition_point(|&j| (j as usize) < (n + 1) * second);
-                let (mine, rest) = spikes.split_at(split);
-                spikes = rest;
-                response.second[n] += mine.len() as u32;
-                w.local.clear();
-                w.local
-                    .extend(mine.iter().map(|&j| j - (n * second) as u16));
-                let links = &self.links[n * second * third..][..second * third];
-                kernel::sum_rows(links, &w.local, &mut w.third_input[n * third..][..third]);
+            // Third layer: each second-layer spike excites its targets.
+            for &j in &w.fired {
+                response.second[j as usize / second] += 1;
+                for &k in &self.links[j as usize] {
+                    w.third_input[k as usize] += 1.0;
+                }
             }
             w.fired.clear();
-            kernel::integrate(&c3, &mut w.third, &w.third_input, &mut w.mask, &mut w.fired);
+            kernel::integrate(&c3, &mut w.third, &w.third_input, &mut w.bits, &mut w.fired);
+            w.third_input.fill(0.0);
 
             // Output neurons: every third-layer spike counts once.
-            let mut spikes = &w.fired[..];
-            for (n, v) in w.output.iter_mut().enumerate() {
-                let split = spikes.partition_point(|&k| (k as usize) < (n + 1) * third);
-                let x = split as u32;
-                spikes = &spikes[split..];
-                response.third[n] += x;
-                response.output[n] += co.step(v, x as f32) as u32;
+            for &k in &w.fired {
+                w.output_input[k as usize / third] += 1.0;
+            }
+            for (n, (v, x)) in w.output.iter_mut().zip(&mut w.output_input).enumerate() {
+                response.third[n] += *x as u32;
+                response.output[n] += co.step(v, *x) as u32;
+                *x = 0.0;
             }
         }
         response

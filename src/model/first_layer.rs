@@ -5,8 +5,9 @@
 //!    with `clip` = 0.4 as in the paper ("pixels get the values between 0
 //!    and 0.4").
 //! 2. **Encode.** In every 1 ms bin each pixel spikes with probability equal
-//!    to its value (a Bernoulli trial per pixel per bin). Silent pixels
-//!    (value 0) are skipped: they can never spike.
+//!    to its value (a Bernoulli trial per pixel per bin, the probability
+//!    rounded to a multiple of 2^-16). Silent pixels (value 0) are skipped:
+//!    they can never spike.
 //! 3. **Sum.** A first-layer neuron's input in a bin is how many pixels of
 //!    its segment ([`super::geometry`]) spiked.
 //! 4. **Integrate and fire** (equation 1, [`super::neuron`]).
@@ -21,10 +22,10 @@ use crate::data::{Image, PIXELS};
 
 use super::geometry::Geometry;
 use super::inhibition;
-use super::kernel;
+use super::kernel::{self, LANES};
 use super::neuron::LayerConstants;
 use super::params::{InhibitionSource, Params};
-use super::rng::{Stream, Words, threshold};
+use super::rng::{Stream, Words, threshold16};
 
 /// The spikes of a layer over time: for each bin, the neurons that fired.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -91,18 +92,16 @@ pub struct FirstLayer {
 /// Scratch buffers reused between images.
 #[derive(Debug, Clone, Default)]
 pub struct Scratch {
-    /// Non-silent pixels' spike thresholds.
-    thresholds: Vec<u64>,
-    /// Whether each non-silent pixel spiked in the current bin (0 or 1).
-    spiked: Vec<f32>,
-    /// For each neuron, the non-silent pixels of its segment (positions in
-    /// `thresholds`), in CSR layout over `segment_start`.
-    segment_pixels: Vec<u16>,
-    segment_start: Vec<u32>,
-    input: Vec<f32>,
-    potential: Vec<f32>,
-    mask: Vec<u8>,
-    fired: Vec<u16>,
+    /// Non-silent pixels' spike thresholds on a 16-bit scale.
+    thresholds: Vec<u32>,
+    /// `trials[a * bins + t]`: whether non-silent pixel `a` spiked in bin `t`.
+    trials: Vec<u8>,
+    /// `counts[n * bins + t]`: neuron `n`'s input in bin `t`.
+    counts: Vec<u8>,
+    /// One group of neurons' inputs, bin by bin.
+    lanes: Vec<[f32; LANES]>,
+    /// `fired[t * lanes + n]`: whether neuron `n` fired in bin `t`.
+    fired: Vec<u8>,
 }
 
 impl FirstLayer {
@@ -130,6 +129,12 @@ impl FirstLayer {
 
     /// Runs the first layer on `image` for all bins, drawing every random
     /// number from `stream`, and writes its spikes into `raster`.
+    ///
+    /// The steps run one after the other over all bins rather than bin by
+    /// bin: a neuron's integration depends only on its own input, and
+    /// inhibition only removes spikes after the fact (a suppressed neuron
+    /// has still fired and reset), so the result is the same as stepping
+    /// through time, and each step becomes a long run of vector operations.
     pub fn run(
         &self,
         image: &Image,
@@ -138,85 +143,99 @@ impl FirstLayer {
         raster: &mut Raster,
     ) {
         let neurons = self.geometry.neurons();
-        let c = &self.constants;
+        let lanes = neurons.next_multiple_of(LANES);
+        let bins = self.bins;
         raster.clear(neurons);
 
-        // The image's non-silent pixels, and each segment's share of them.
+        // Encode: for each non-silent pixel, a Bernoulli trial per bin, on
+        // 16 bits of a random word, so one draw serves four bins.
         let mut slot = [u16::MAX; PIXELS];
         scratch.thresholds.clear();
         for (p, &value) in image.iter().enumerate().take(PIXELS) {
             if value > 0 {
                 slot[p] = scratch.thresholds.len() as u16;
-                scratch.thresholds.push(threshold(self.probability(value)));
+                scratch
+                    .thresholds
+                    .push(threshold16(self.probability(value)));
             }
         }
-        scratch.segment_pixels.clear();
-        scratch.segment_start.clear();
-        scratch.segment_start.push(0);
-        for n in 0..neurons {
-            let lit = self.geometry.segment(n).iter().map(|&p| slot[p as usize]);
-            scratch
-                .segment_pixels
-                .extend(lit.filter(|&s| s != u16::MAX));
-            scratch
-                .segment_start
-                .push(scratch.segment_pixels.len() as u32);
-        }
-        scratch.spiked.clear();
-        scratch.spiked.resize(scratch.thresholds.len() + 1, 0.0);
-        scratch.input.clear();
-        scratch.input.resize(neurons, 0.0);
-        scratch.potential.clear();
-        scratch.potential.resize(neurons, c.v0);
-        let mut previous = 0usize;
-
-        for _ in 0..self.bins {
-            // Encode: one Bernoulli trial per non-silent pixel; one 64-bit
-            // draw serves two pixels. Branch-free: the outcomes are random.
-            for (pair, out) in scratch
-                .thresholds
-                .chunks(2)
-                .zip(scratch.spiked.chunks_mut(2))
-            {
+        scratch.trials.clear();
+        scratch.trials.resize(scratch.thresholds.len() * bins, 0);
+        for (&t, row) in scratch
+            .thresholds
+            .iter()
+            .zip(scratch.trials.chunks_exact_mut(bins))
+        {
+            for four in row.chunks_mut(4) {
                 let word = stream.next_u64();
-                out[0] = ((word & 0xFFFF_FFFF) < pair[0]) as u32 as f32;
-                if let (Some(&t), Some(o)) = (pair.get(1), out.get_mut(1)) {
-                    *o = ((word >> 32) < t) as u32 as f32;
+                for (k, trial) in four.iter_mut().enumerate() {
+                    *trial = (((word >> (16 * k)) as u16 as u32) < t) as u8;
                 }
             }
+        }
 
-            // Sum: each neuron counts the spikes on its segment.
-            for (x, range) in scratch
-                .input
-                .iter_mut()
-                .zip(scratch.segment_start.windows(2))
-            {
-                let pixels = &scratch.segment_pixels[range[0] as usize..range[1] as usize];
-                *x = pixels.iter().map(|&a| scratch.spiked[a as usize]).sum();
+        // Sum: a neuron's input is the number of its segment's pixels that
+        // spiked (at most 28, so bytes suffice).
+        scratch.counts.clear();
+        scratch.counts.resize(lanes * bins, 0);
+        for (n, counts) in scratch
+            .counts
+            .chunks_exact_mut(bins)
+            .take(neurons)
+            .enumerate()
+        {
+            for &p in self.geometry.segment(n) {
+                let a = slot[p as usize];
+                if a != u16::MAX {
+                    let trials = &scratch.trials[a as usize * bins..][..bins];
+                    for (c, &s) in counts.iter_mut().zip(trials) {
+                        *c += s;
+                    }
+                }
             }
+        }
 
-            // Integrate and fire.
-            scratch.fired.clear();
-            kernel::integrate(
-                c,
-                &mut scratch.potential,
-                &scratch.input,
-                &mut scratch.mask,
+        // Integrate and fire, LANES neurons at a time (padding neurons have
+        // no input and never fire): gather the group's inputs bin by bin,
+        // then step the group as one vector.
+        scratch.fired.clear();
+        scratch.fired.resize(bins * lanes, 0);
+        scratch.lanes.resize(bins, [0.0; LANES]);
+        for group in (0..lanes).step_by(LANES) {
+            for (k, counts) in scratch.counts[group * bins..][..LANES * bins]
+                .chunks_exact(bins)
+                .enumerate()
+            {
+                for (x, &n) in scratch.lanes.iter_mut().zip(counts) {
+                    x[k] = n as f32;
+                }
+            }
+            kernel::integrate_lanes(
+                &self.constants,
+                &scratch.lanes,
                 &mut scratch.fired,
+                lanes,
+                group,
             );
+        }
 
-            // Inhibit: suppress each spike with probability P(t).
+        // Inhibit: in each bin, suppress each spike with probability P(t).
+        let mut words = Words::new(stream);
+        let mut previous = 0usize;
+        let mut spikes = Vec::with_capacity(lanes);
+        for fired in scratch.fired.chunks_exact(lanes) {
+            spikes.clear();
+            kernel::scan(fired, &mut spikes);
             let before = raster.spikes.len();
             match &self.inhibition {
-                None => raster.spikes.extend(scratch.fired.iter().map(|&n| n as u8)),
+                None => raster.spikes.extend(spikes.iter().map(|&n| n as u8)),
                 Some(table) => {
                     let count = match self.source {
-                        InhibitionSource::SameBin => scratch.fired.len(),
+                        InhibitionSource::SameBin => spikes.len(),
                         InhibitionSource::PreviousBin => previous,
                     };
                     let suppress = table[count];
-                    let mut words = Words::new(stream);
-                    for &n in &scratch.fired {
+                    for &n in &spikes {
                         if !words.chance(suppress) {
                             raster.spikes.push(n as u8);
                         }

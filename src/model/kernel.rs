@@ -51,6 +51,14 @@ fn sum_rows_portable<T: Copy + Into<usize>>(weights: &[f32], rows: &[T], out: &m
         sum_block::<T, 16>(weights, rows, start, out);
         start += 16;
     }
+    if start + 8 <= width {
+        sum_block::<T, 8>(weights, rows, start, out);
+        start += 8;
+    }
+    if start + 4 <= width {
+        sum_block::<T, 4>(weights, rows, start, out);
+        start += 4;
+    }
     while start < width {
         sum_block::<T, 1>(weights, rows, start, out);
         start += 1;
@@ -76,56 +84,137 @@ pub fn sum_rows<T: Copy + Into<usize>>(weights: &[f32], rows: &[T], out: &mut [f
 }
 
 #[inline(always)]
-fn step_portable(c: &LayerConstants, v: &mut [f32], x: &[f32], fired: &mut [u8]) {
-    for ((v, &x), f) in v.iter_mut().zip(x).zip(fired.iter_mut()) {
-        // Associated exactly as in `LayerConstants::step`.
-        let next = *v + (c.leak * (c.e_l - *v) + c.drive * x);
-        let spike = next > c.v_th;
-        *v = if spike { c.v_reset } else { next };
-        *f = spike as u8;
+fn step_portable(c: &LayerConstants, v: &mut [f32], x: &[f32], fired: &mut [u64]) {
+    for ((v, x), bits) in v.chunks_mut(64).zip(x.chunks(64)).zip(fired.iter_mut()) {
+        let mut word = 0u64;
+        for (k, (v, &x)) in v.iter_mut().zip(x).enumerate() {
+            // Associated exactly as in `LayerConstants::step`.
+            let next = *v + (c.leak * (c.e_l - *v) + c.drive * x);
+            let spike = next > c.v_th;
+            *v = if spike { c.v_reset } else { next };
+            word |= (spike as u64) << k;
+        }
+        *bits = word;
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn step_avx2(c: &LayerConstants, v: &mut [f32], x: &[f32], fired: &mut [u8]) {
+fn step_avx2(c: &LayerConstants, v: &mut [f32], x: &[f32], fired: &mut [u64]) {
     step_portable(c, v, x, fired)
 }
 
 /// Advances every neuron of a layer by one bin with inputs `x` (the same
 /// arithmetic as [`LayerConstants::step`]) and appends the indices of those
-/// that fired to `spikes`. `mask` is scratch space, one byte a neuron.
+/// that fired to `spikes`, in increasing order. `bits` is scratch space, one
+/// bit a neuron.
 #[inline]
 pub fn integrate(
     c: &LayerConstants,
     v: &mut [f32],
     x: &[f32],
-    mask: &mut Vec<u8>,
+    bits: &mut Vec<u64>,
     spikes: &mut Vec<u16>,
 ) {
-    mask.resize(v.len(), 0);
+    bits.resize(v.len().div_ceil(64), 0);
     #[cfg(target_arch = "x86_64")]
     if std::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2, checked just above.
-        unsafe { step_avx2(c, v, x, mask) };
+        unsafe { step_avx2(c, v, x, bits) };
     } else {
-        step_portable(c, v, x, mask);
+        step_portable(c, v, x, bits);
     }
     #[cfg(not(target_arch = "x86_64"))]
-    step_portable(c, v, x, mask);
+    step_portable(c, v, x, bits);
 
-    // Most neurons are silent: test eight mask bytes at a time, and in a
-    // word that has spikes, jump from one set byte to the next.
-    let mut words = mask.chunks_exact(8);
-    for (k, chunk) in (&mut words).enumerate() {
-        let mut word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+    // Most neurons are silent: visit only the set bits.
+    for (w, &word) in bits.iter().enumerate() {
+        let mut word = word;
         while word != 0 {
-            spikes.push((k * 8 + word.trailing_zeros() as usize / 8) as u16);
+            spikes.push((w * 64 + word.trailing_zeros() as usize) as u16);
             word &= word - 1;
         }
     }
-    let done = mask.len() - words.remainder().len();
-    for (j, &f) in words.remainder().iter().enumerate() {
+}
+
+/// Neurons integrated side by side by [`integrate_lanes`].
+pub const LANES: usize = 8;
+
+#[inline(always)]
+fn integrate_lanes_portable(
+    c: &LayerConstants,
+    inputs: &[[f32; LANES]],
+    fired: &mut [u8],
+    stride: usize,
+    offset: usize,
+) {
+    let mut v = [c.v0; LANES];
+    for (x, out) in inputs.iter().zip(fired.chunks_exact_mut(stride)) {
+        let out: &mut [u8; LANES] = (&mut out[offset..offset + LANES])
+            .try_into()
+            .expect("a group is LANES wide");
+        for k in 0..LANES {
+            // Associated exactly as in `LayerConstants::step`.
+            let next = v[k] + (c.leak * (c.e_l - v[k]) + c.drive * x[k]);
+            let spike = next > c.v_th;
+            v[k] = if spike { c.v_reset } else { next };
+            out[k] = spike as u8;
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn integrate_lanes_avx2(
+    c: &LayerConstants,
+    inputs: &[[f32; LANES]],
+    fired: &mut [u8],
+    stride: usize,
+    offset: usize,
+) {
+    integrate_lanes_portable(c, inputs, fired, stride, offset)
+}
+
+/// Runs [`LANES`] neurons from their initial potential through all bins of
+/// `inputs` (one array of inputs per bin) and writes whether each fired in
+/// bin `t` to `fired[t * stride + offset + k]`.
+pub fn integrate_lanes(
+    c: &LayerConstants,
+    inputs: &[[f32; LANES]],
+    fired: &mut [u8],
+    stride: usize,
+    offset: usize,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        return unsafe { integrate_lanes_avx2(c, inputs, fired, stride, offset) };
+    }
+    integrate_lanes_portable(c, inputs, fired, stride, offset)
+}
+
+/// Appends the positions of the non-zero bytes of `mask` (each 0 or 1) to
+/// `spikes`, in increasing order. Most neurons are silent: each run of 64
+/// bytes is packed into one 64-bit word (eight bytes at a time, by a
+/// multiplication that gathers their low bits), and only set bits are
+/// visited.
+#[inline]
+pub fn scan(mask: &[u8], spikes: &mut Vec<u16>) {
+    const GATHER_LOW_BITS: u64 = 0x0102_0408_1020_4080;
+    let mut runs = mask.chunks_exact(64);
+    for (w, run) in (&mut runs).enumerate() {
+        let mut bits = 0u64;
+        for (k, eight) in run.chunks_exact(8).enumerate() {
+            let bytes = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
+            bits |= (bytes.wrapping_mul(GATHER_LOW_BITS) >> 56) << (8 * k);
+        }
+        while bits != 0 {
+            spikes.push((w * 64 + bits.trailing_zeros() as usize) as u16);
+            bits &= bits - 1;
+        }
+    }
+    let done = mask.len() - runs.remainder().len();
+    for (j, &f) in runs.remainder().iter().enumerate() {
         if f != 0 {
             spikes.push((done + j) as u16);
         }
@@ -150,6 +239,20 @@ mod tests {
                     .fold(0.0f32, |a, &r| a + weights[r as usize * width + j]);
                 assert_eq!(out[j], expected, "width {width}, column {j}");
             }
+        }
+    }
+
+    #[test]
+    fn scan_finds_every_set_byte_in_order() {
+        for len in [0, 7, 64, 150, 1500] {
+            let mask: Vec<u8> = (0..len).map(|j| ((j * 7919) % 5 == 0) as u8).collect();
+            let mut spikes = Vec::new();
+            scan(&mask, &mut spikes);
+            let expected: Vec<u16> = (0..len)
+                .filter(|&j| mask[j] == 1)
+                .map(|j| j as u16)
+                .collect();
+            assert_eq!(spikes, expected, "length {len}");
         }
     }
 

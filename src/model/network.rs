@@ -80,7 +80,7 @@ fn second_layer(
     for t in from..to {
         kernel::sum_rows(weights, raster.bin(t), &mut work.input);
         work.fired.clear();
-        kernel::integrate(c, v, &work.input, &mut work.mask, &mut work.fired);
+        kernel::integrate(c, v, &work.input, &mut work.bits, &mut work.fired);
         for &j in &work.fired {
             counts[j as usize] += 1;
         }
@@ -91,7 +91,7 @@ fn second_layer(
 #[derive(Debug, Default)]
 struct LayerWork {
     input: Vec<f32>,
-    mask: Vec<u8>,
+    bits: Vec<u64>,
     fired: Vec<u16>,
 }
 

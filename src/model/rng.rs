@@ -59,6 +59,13 @@ pub fn threshold(p: f32) -> u64 {
     (p.clamp(0.0, 1.0) as f64 * 4_294_967_296.0) as u64
 }
 
+/// A probability as a threshold on 16-bit words (resolution 2^-16, far
+/// finer than the 1/255 steps of a pixel): an event of probability `p`
+/// happens when a uniform 16-bit value is below `threshold16(p)`.
+pub fn threshold16(p: f32) -> u32 {
+    (p.clamp(0.0, 1.0) * 65_536.0).round() as u32
+}
+
 /// Draws 32-bit words two at a time from one 64-bit word.
 #[derive(Debug)]
 pub struct Words<'a> {
