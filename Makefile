@@ -49,9 +49,12 @@ lint:
 test-native:
 	cargo test --release
 
+# The model's wasm test compares its digest with the native one.
 test-wasm:
+	cargo build --release --bin snn
+	SNN_NATIVE_FINGERPRINT=$$(target/release/snn fingerprint) \
 	CHROMEDRIVER=$(CHROMEDRIVER) cargo test --release \
-	  --target wasm32-unknown-unknown --test wasm_page --test wasm_worker
+	  --target wasm32-unknown-unknown --test wasm_page --test wasm_worker --test wasm_model
 
 test-e2e: build
 	node --test $(E2E)/

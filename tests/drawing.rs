@@ -366,35 +366,3 @@ fn a_horizontal_bar_matches_golden_values() {
         }
     }
 }
-
-/// How long [`to_mnist`] takes for a typical digit: 10 strokes of 20
-/// points each. Run with
-/// `cargo test --release --test drawing -- --ignored --nocapture`.
-#[test]
-#[ignore = "a timing, meaningful only in a release build"]
-fn time_a_typical_digit() {
-    let strokes: Vec<Vec<(f32, f32)>> = (0..10)
-        .map(|s| {
-            let s = s as f32;
-            (0..20)
-                .map(|k| {
-                    let t = k as f32 / 19.0;
-                    let angle = 0.7 * s + 2.5 * t;
-                    let radius = 40.0 + 6.0 * s;
-                    (140.0 + radius * angle.cos(), 140.0 + radius * angle.sin())
-                })
-                .collect()
-        })
-        .collect();
-    let d = on_canvas(strokes);
-
-    let runs = 2000;
-    let mut ink_total = 0u64;
-    let start = std::time::Instant::now();
-    for _ in 0..runs {
-        let image = to_mnist(std::hint::black_box(&d)).unwrap();
-        ink_total += u64::from(ink(&image));
-    }
-    let per_call = start.elapsed() / runs;
-    println!("to_mnist: {per_call:?} per call (checksum {ink_total})");
-}

@@ -12,6 +12,7 @@ use clap::Args;
 use super::common::{Error, Selection, load, progress, score, training_set};
 use super::model_args::ModelArgs;
 use crate::data::idx::MnistSet;
+use crate::drawing::{Drawing, Stroke, to_mnist};
 use crate::model::{Classifier, Workspace};
 
 #[derive(Debug, Args)]
@@ -97,6 +98,36 @@ pub fn run(args: &BenchArgs) -> Result<(), Error> {
         "one digit through all ten networks:    {:8.3} ms (mean of {n}; {} right)",
         1e3 * infer,
         correct
+    );
+
+    // The page converts the drawing on every pointer move: ten arcs of
+    // twenty points stand for a digit drawn by hand.
+    let strokes = (0..10)
+        .map(|s| Stroke {
+            points: (0..20)
+                .map(|k| {
+                    let angle = 0.7 * s as f32 + 2.5 * k as f32 / 19.0;
+                    let radius = 40.0 + 6.0 * s as f32;
+                    (140.0 + radius * angle.cos(), 140.0 + radius * angle.sin())
+                })
+                .collect(),
+        })
+        .collect();
+    let drawing = Drawing {
+        strokes,
+        width: 280.0,
+        height: 280.0,
+        pen: 20.0,
+    };
+    const CONVERSIONS: usize = 1000;
+    let convert = fastest(|| {
+        for _ in 0..CONVERSIONS {
+            std::hint::black_box(to_mnist(std::hint::black_box(&drawing)));
+        }
+    }) / CONVERSIONS as f64;
+    println!(
+        "drawing to 28x28 input (200 points):   {:8.3} ms",
+        1e3 * convert
     );
 
     if args.full_test {

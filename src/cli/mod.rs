@@ -24,6 +24,9 @@ enum Command {
     Evaluate(evaluate::EvaluateArgs),
     /// Time training and inference on this machine.
     Bench(bench::BenchArgs),
+    /// Print a digest of a fixed training and prediction run, to compare
+    /// with the browser build (the wasm tests do).
+    Fingerprint,
     /// Regenerate the curated training set, the validation set and the
     /// contact sheet from the training pool.
     Curate(curate::CurateArgs),
@@ -36,6 +39,10 @@ pub fn main() -> std::process::ExitCode {
     let result = match &cli.command {
         Command::Evaluate(args) => evaluate::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Fingerprint => {
+            println!("{:016x}", crate::model::classifier::reference_fingerprint());
+            Ok(())
+        }
         Command::Curate(args) => curate::run(args),
     };
     match result {

@@ -276,3 +276,78 @@ impl Classifier {
         (response.decide(self.params.tie_break), response)
     }
 }
+
+/// A 64-bit digest of a classifier's trained state (every channel weight
+/// and link) and of its responses to `images`: equal digests mean the same
+/// networks and the same predictions, bit for bit. The tests use it to check
+/// that native code and wasm compute the same thing from the same seed.
+pub fn fingerprint(classifier: &Classifier, images: &[Image]) -> u64 {
+    // FNV-1a over bytes: simple and portable; it only has to tell runs
+    // apart, not resist anyone.
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    let mut add = |word: u32| {
+        for byte in word.to_le_bytes() {
+            hash = (hash ^ byte as u64).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    for network in classifier.networks() {
+        network.channel.iter().for_each(|w| add(w.to_bits()));
+        for targets in &network.links {
+            add(targets.len() as u32);
+            targets.iter().for_each(|&k| add(k as u32));
+        }
+    }
+    let mut work = Workspace::default();
+    for (k, image) in images.iter().enumerate() {
+        let (decision, response) = classifier.classify(image, k as u64, &mut work);
+        add(decision.digit as u32);
+        for counts in [&response.output, &response.third, &response.second] {
+            counts.iter().for_each(|&n| add(n));
+        }
+    }
+    hash
+}
+
+/// [`fingerprint`] of a fixed case, compared across platforms: the default
+/// parameters, seed 7, the first 5 curated digits of each class to train
+/// on, and the last 5 of each class as inputs.
+pub fn reference_fingerprint() -> u64 {
+    let training =
+        crate::data::curated::curated_shots(5).expect("the curated set has 40 per class");
+    let all = crate::data::curated::curated();
+    let inputs: Vec<Image> = (0..10u8)
+        .flat_map(|d| all.of_class(d).skip(35).copied().collect::<Vec<_>>())
+        .collect();
+    let classifier =
+        Classifier::train(&Params::default(), &training, 7).expect("the defaults are valid");
+    fingerprint(&classifier, &inputs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(output: [u32; 3], third: [u32; 3]) -> Response {
+        Response {
+            output: output.to_vec(),
+            third: third.to_vec(),
+            second: vec![0; 3],
+        }
+    }
+
+    #[test]
+    fn the_most_active_output_wins() {
+        let d = response([1, 5, 2], [9, 0, 0]).decide(TieBreak::Activity);
+        assert_eq!((d.digit, d.tied, d.silent), (1, false, false));
+    }
+
+    #[test]
+    fn ties_go_to_the_busier_third_layer_or_the_lower_digit() {
+        let r = response([4, 4, 1], [3, 8, 9]);
+        let d = r.decide(TieBreak::Activity);
+        assert_eq!((d.digit, d.tied), (1, true));
+        assert_eq!(r.decide(TieBreak::LowestDigit).digit, 0);
+        let silent = response([0, 0, 0], [0, 0, 0]).decide(TieBreak::Activity);
+        assert_eq!((silent.digit, silent.tied, silent.silent), (0, true, true));
+    }
+}
