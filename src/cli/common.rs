@@ -8,11 +8,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::data::idx::{MnistSet, load_mnist};
-use crate::data::{CLASSES, Digits, curated};
+use crate::data::{CLASSES, Digits, Image, curated};
 use crate::evaluation::Evaluation;
-use crate::model::network::part;
+use crate::model::network::{self, part};
 use crate::model::rng::Stream;
-use crate::model::{Classifier, Workspace};
+use crate::model::{Classifier, FirstLayer, Params, Workspace};
 
 pub type Error = Box<dyn std::error::Error>;
 
@@ -60,6 +60,33 @@ pub fn training_set(
             Ok(pool.subset(&picked)?)
         }
     }
+}
+
+/// Trains the ten networks on all cores, one network per task. Each
+/// network depends only on the seed and its digit, so the result is the
+/// same as [`Classifier::train`]'s, whatever the number of threads.
+pub fn train(
+    params: &Params,
+    training: &Digits,
+    seed: u64,
+    bar: &ProgressBar,
+) -> Result<Classifier, Error> {
+    params.validate()?;
+    let layer = FirstLayer::new(params);
+    let networks = (0..CLASSES as u8)
+        .into_par_iter()
+        .map(|digit| {
+            let samples: Vec<&Image> = training.of_class(digit).collect();
+            if samples.is_empty() {
+                return Err(format!("there are no training samples of digit {digit}"));
+            }
+            let network = network::train(params, &layer, digit, &samples, seed);
+            bar.inc(1);
+            Ok(network)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    bar.finish_and_clear();
+    Ok(Classifier::from_networks(params, seed, networks))
 }
 
 /// Loads one of the MNIST sets from `dir`.

@@ -10,13 +10,15 @@ use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::common::{Error, Selection, load, progress, score, training_set};
+use super::common::{
+    Error, Selection, load, progress, score, train as train_networks, training_set,
+};
 use super::model_args::ModelArgs;
 use crate::baselines::{Classifier as _, NearestCentroid, NearestNeighbour};
 use crate::data::idx::MnistSet;
 use crate::data::{CLASSES, Digits, curated, pack};
 use crate::evaluation::{Evaluation, mean_std};
-use crate::model::{Classifier, Params};
+use crate::model::Params;
 
 /// What the trained networks are scored on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
@@ -163,7 +165,8 @@ pub fn run(args: &EvaluateArgs) -> Result<(), Error> {
         images = digits.len();
 
         let started = Instant::now();
-        let classifier = Classifier::train(&params, &train, seed)?;
+        let bar = progress(CLASSES as u64, "training", args.json);
+        let classifier = train_networks(&params, &train, seed, &bar)?;
         let train_seconds = started.elapsed().as_secs_f64();
 
         let bar = progress(digits.len() as u64, &format!("seed {seed}"), args.json);
