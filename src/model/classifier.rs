@@ -84,8 +84,7 @@ pub struct Workspace {
     first: Scratch,
     /// The first layer's spikes for the last image.
     pub raster: Raster,
-    input: Vec<f32>,
-    second: Vec<f32>,
+    second_fired: Vec<u64>,
     third_input: Vec<f32>,
     third: Vec<f32>,
     output: Vec<f32>,
@@ -150,7 +149,9 @@ impl Classifier {
             params.second_layer,
             params.third_layer,
         );
-        let width = networks.len() * second;
+        // Padded to whole blocks with neurons that have no synapses (they
+        // never reach threshold, and no link leaves them).
+        let width = (networks.len() * second).next_multiple_of(kernel::LAYER_BLOCK);
         let mut weights = vec![0.0; first * width];
         let mut links = Vec::with_capacity(width);
         for (n, network) in networks.iter().enumerate() {
@@ -166,6 +167,7 @@ impl Classifier {
                     .map(|targets| targets.iter().map(|&k| offset + k).collect()),
             );
         }
+        links.resize(width, Vec::new());
         Classifier {
             params: params.clone(),
             seed,
@@ -220,12 +222,11 @@ impl Classifier {
             second: vec![0; count],
         };
 
-        // All ten networks advance together, bin by bin, as one wide layer:
-        // long vector operations cost less than ten short ones.
+        // Second layer: all ten networks side by side, through all bins.
         let w = work;
-        w.input.resize(count * second, 0.0);
-        w.second.clear();
-        w.second.resize(count * second, c2.v0);
+        kernel::run_layer(&c2, &self.weights, &w.raster, &mut w.second_fired);
+        let words = self.weights.len() / w.raster.neurons().max(1) / kernel::LAYER_BLOCK;
+
         w.third_input.clear();
         w.third_input.resize(count * third, 0.0);
         w.third.clear();
@@ -235,17 +236,21 @@ impl Classifier {
         w.output_input.clear();
         w.output_input.resize(count, 0.0);
 
-        for t in 0..w.raster.bins() {
-            // Second layer: each first-layer spike adds its channel row.
-            kernel::sum_rows(&self.weights, w.raster.bin(t), &mut w.input);
-            w.fired.clear();
-            kernel::integrate(&c2, &mut w.second, &w.input, &mut w.bits, &mut w.fired);
-
+        for fired in w.second_fired.chunks_exact(words) {
             // Third layer: each second-layer spike excites its targets.
-            for &j in &w.fired {
-                response.second[j as usize / second] += 1;
-                for &k in &self.links[j as usize] {
-                    w.third_input[k as usize] += 1.0;
+            for (b, &word) in fired.iter().enumerate() {
+                let mut word = word;
+                while word != 0 {
+                    let j = b * 64 + word.trailing_zeros() as usize;
+                    word &= word - 1;
+                    if j >= count * second {
+                        // A padding neuron: it only fires if V₀ > V_th.
+                        continue;
+                    }
+                    response.second[j / second] += 1;
+                    for &k in &self.links[j] {
+                        w.third_input[k as usize] += 1.0;
+                    }
                 }
             }
             w.fired.clear();

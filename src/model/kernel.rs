@@ -13,6 +13,7 @@
 //! x86-64 the same code is also compiled for AVX2 and chosen at run time;
 //! the wasm build uses the 128-bit SIMD enabled in `.cargo/config.toml`.
 
+use super::first_layer::Raster;
 use super::neuron::LayerConstants;
 
 /// Columns summed in registers at a time: 8 AVX2 or 16 SSE/wasm registers.
@@ -135,6 +136,81 @@ pub fn integrate(
             word &= word - 1;
         }
     }
+}
+
+/// Neurons that [`run_layer`] keeps in registers at a time.
+pub const LAYER_BLOCK: usize = 64;
+
+/// Packs 64 bytes, each 0 or 1, into the bits of a word (byte `k` to bit
+/// `k`), eight bytes per multiplication.
+#[inline(always)]
+fn pack_bits(bytes: &[u8; 64]) -> u64 {
+    const GATHER_LOW_BITS: u64 = 0x0102_0408_1020_4080;
+    let mut bits = 0u64;
+    for (k, eight) in bytes.chunks_exact(8).enumerate() {
+        let word = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
+        bits |= (word.wrapping_mul(GATHER_LOW_BITS) >> 56) << (8 * k);
+    }
+    bits
+}
+
+#[inline(always)]
+fn run_layer_portable(c: &LayerConstants, weights: &[f32], raster: &Raster, fired: &mut [u64]) {
+    const N: usize = LAYER_BLOCK;
+    let width = weights.len() / raster.neurons().max(1);
+    let words = width / N;
+    for b in 0..words {
+        let start = b * N;
+        let mut v = [c.v0; N];
+        for t in 0..raster.bins() {
+            let mut acc = [0.0f32; N];
+            for &i in raster.bin(t) {
+                let row: &[f32; N] = weights[i as usize * width + start..][..N]
+                    .try_into()
+                    .expect("a block is N wide");
+                for (a, w) in acc.iter_mut().zip(row) {
+                    *a += w;
+                }
+            }
+            let mut spikes = [0u8; N];
+            for ((v, &x), s) in v.iter_mut().zip(&acc).zip(&mut spikes) {
+                // Associated exactly as in `LayerConstants::step`.
+                let next = *v + (c.leak * (c.e_l - *v) + c.drive * x);
+                let spike = next > c.v_th;
+                *v = if spike { c.v_reset } else { next };
+                *s = spike as u8;
+            }
+            fired[t * words + b] = pack_bits(&spikes);
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn run_layer_avx2(c: &LayerConstants, weights: &[f32], raster: &Raster, fired: &mut [u64]) {
+    run_layer_portable(c, weights, raster, fired)
+}
+
+/// Runs a whole layer of neurons through every bin of its input `raster`:
+/// `weights` is row-major, one row per presynaptic neuron, a multiple of
+/// [`LAYER_BLOCK`] wide. Neuron `j` fired in bin `t` when bit `j % 64` of
+/// `fired[t * width / 64 + j / 64]` is set.
+///
+/// The neurons do not interact, so the layer is run a block of 64 neurons
+/// at a time through all bins: the block's weights (one column strip) stay
+/// in the fastest cache and its potentials in registers, where running all
+/// neurons bin by bin would stream the whole matrix from memory every bin.
+pub fn run_layer(c: &LayerConstants, weights: &[f32], raster: &Raster, fired: &mut Vec<u64>) {
+    let width = weights.len() / raster.neurons().max(1);
+    debug_assert_eq!(width % LAYER_BLOCK, 0);
+    fired.clear();
+    fired.resize(raster.bins() * width / LAYER_BLOCK, 0);
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        return unsafe { run_layer_avx2(c, weights, raster, fired) };
+    }
+    run_layer_portable(c, weights, raster, fired)
 }
 
 /// Neurons integrated side by side by [`integrate_lanes`].
