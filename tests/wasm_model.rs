@@ -13,10 +13,12 @@ wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
 #[wasm_bindgen_test]
 fn same_seed_same_networks_and_predictions_as_native() {
-    let native = option_env!("SNN_NATIVE_FINGERPRINT").expect(
-        "SNN_NATIVE_FINGERPRINT is not set: run the wasm tests with `make test-wasm`, \
-         which computes it natively with `snn fingerprint`",
-    );
+    let Some(native) = option_env!("SNN_NATIVE_FINGERPRINT") else {
+        panic!(
+            "SNN_NATIVE_FINGERPRINT is not set: run the wasm tests with `make test-wasm`, \
+             which computes it natively with `snn fingerprint`"
+        );
+    };
     let wasm = format!("{:016x}", reference_fingerprint());
     assert_eq!(
         wasm,

@@ -24,13 +24,18 @@ const types = {
   ".digits": "application/octet-stream",
 };
 
-/** Serves dist/ on 127.0.0.1 at a free port; resolves to { url, close }. */
+/** Serves dist/ on 127.0.0.1 at a free port; resolves to { url, close }.
+ * The same files are also served under /nested/folder/, to check that the
+ * page works from any folder of a static host. */
 export async function serve() {
   await stat(join(dist, "index.html")).catch(() => {
     throw new Error("dist/index.html is missing: run `make build` first");
   });
   const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    const path = decodeURIComponent(new URL(req.url, "http://x").pathname).replace(
+      /^\/nested\/folder\//,
+      "/",
+    );
     const file = normalize(join(dist, path.endsWith("/") ? path + "index.html" : path));
     if (!file.startsWith(dist)) {
       res.writeHead(403).end();
@@ -98,5 +103,13 @@ export async function screenshot(page, name) {
   await mkdir(artifacts, { recursive: true });
   const path = join(artifacts, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Saves a screenshot of one element (a Locator) under tests/e2e/artifacts/. */
+export async function screenshotOf(locator, name) {
+  await mkdir(artifacts, { recursive: true });
+  const path = join(artifacts, `${name}.png`);
+  await locator.screenshot({ path });
   return path;
 }
