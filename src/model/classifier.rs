@@ -85,12 +85,10 @@ pub struct Workspace {
     /// The first layer's spikes for the last image.
     pub raster: Raster,
     second_fired: Vec<u64>,
-    third_input: Vec<f32>,
-    third: Vec<f32>,
-    output: Vec<f32>,
-    output_input: Vec<f32>,
-    bits: Vec<u64>,
-    fired: Vec<u16>,
+    /// One network's second-layer spikes (CSR over `starts`).
+    spikes: Vec<u16>,
+    starts: Vec<u32>,
+    third_fired: Vec<u64>,
 }
 
 /// The ten trained networks and the first layer they share.
@@ -104,9 +102,9 @@ pub struct Classifier {
     /// weights to the second layers of network 0, then 1, … (so that one
     /// spike adds one contiguous row).
     weights: Vec<f32>,
-    /// For each second-layer neuron of each network (network-major), the
-    /// third-layer neurons it excites, numbered network-major too.
-    links: Vec<Vec<u16>>,
+    /// For each network, its second-to-third-layer links as a 0/1 matrix,
+    /// one row per second-layer neuron, padded to whole blocks.
+    link_matrices: Vec<Vec<f32>>,
 }
 
 impl Classifier {
@@ -153,28 +151,28 @@ impl Classifier {
         // never reach threshold, and no link leaves them).
         let width = (networks.len() * second).next_multiple_of(kernel::LAYER_BLOCK);
         let mut weights = vec![0.0; first * width];
-        let mut links = Vec::with_capacity(width);
+        let third_width = third.next_multiple_of(kernel::LAYER_BLOCK);
+        let mut link_matrices = Vec::with_capacity(networks.len());
         for (n, network) in networks.iter().enumerate() {
             for i in 0..first {
                 weights[i * width + n * second..][..second]
                     .copy_from_slice(&network.channel[i * second..][..second]);
             }
-            let offset = (n * third) as u16;
-            links.extend(
-                network
-                    .links
-                    .iter()
-                    .map(|targets| targets.iter().map(|&k| offset + k).collect()),
-            );
+            let mut links = vec![0.0; second * third_width];
+            for (j, targets) in network.links.iter().enumerate() {
+                for &k in targets {
+                    links[j * third_width + k as usize] = 1.0;
+                }
+            }
+            link_matrices.push(links);
         }
-        links.resize(width, Vec::new());
         Classifier {
             params: params.clone(),
             seed,
             layer,
             networks,
             weights,
-            links,
+            link_matrices,
         }
     }
 
@@ -221,50 +219,73 @@ impl Classifier {
             third: vec![0; count],
             second: vec![0; count],
         };
+        let w = work;
+        let raster = &w.raster;
+        let bins = raster.bins();
 
         // Second layer: all ten networks side by side, through all bins.
-        let w = work;
-        kernel::run_layer(&c2, &self.weights, &w.raster, &mut w.second_fired);
-        let words = self.weights.len() / w.raster.neurons().max(1) / kernel::LAYER_BLOCK;
+        let width = self.weights.len() / raster.neurons().max(1);
+        kernel::run_layer(
+            &c2,
+            &self.weights,
+            width,
+            bins,
+            |t| raster.bin(t),
+            &mut w.second_fired,
+        );
+        let words = width / kernel::LAYER_BLOCK;
 
-        w.third_input.clear();
-        w.third_input.resize(count * third, 0.0);
-        w.third.clear();
-        w.third.resize(count * third, c3.v0);
-        w.output.clear();
-        w.output.resize(count, co.v0);
-        w.output_input.clear();
-        w.output_input.resize(count, 0.0);
-
-        for fired in w.second_fired.chunks_exact(words) {
-            // Third layer: each second-layer spike excites its targets.
-            for (b, &word) in fired.iter().enumerate() {
-                let mut word = word;
-                while word != 0 {
-                    let j = b * 64 + word.trailing_zeros() as usize;
-                    word &= word - 1;
-                    if j >= count * second {
-                        // A padding neuron: it only fires if V₀ > V_th.
-                        continue;
-                    }
-                    response.second[j / second] += 1;
-                    for &k in &self.links[j] {
-                        w.third_input[k as usize] += 1.0;
+        for n in 0..count {
+            // This network's second-layer spikes, bin by bin.
+            w.spikes.clear();
+            w.starts.clear();
+            w.starts.push(0);
+            let (from, to) = (n * second, (n + 1) * second);
+            // The bits of each word that belong to this network.
+            let mine = |b: usize| {
+                let low = from.saturating_sub(b * 64).min(64);
+                let high = (to - b * 64).min(64);
+                let below = |k: usize| if k == 64 { u64::MAX } else { (1u64 << k) - 1 };
+                below(high) & !below(low)
+            };
+            let masks: Vec<(usize, u64)> =
+                (from / 64..to.div_ceil(64)).map(|b| (b, mine(b))).collect();
+            for fired in w.second_fired.chunks_exact(words) {
+                for &(b, mask) in &masks {
+                    let mut word = fired[b] & mask;
+                    while word != 0 {
+                        w.spikes
+                            .push((b * 64 + word.trailing_zeros() as usize - from) as u16);
+                        word &= word - 1;
                     }
                 }
+                w.starts.push(w.spikes.len() as u32);
             }
-            w.fired.clear();
-            kernel::integrate(&c3, &mut w.third, &w.third_input, &mut w.bits, &mut w.fired);
-            w.third_input.fill(0.0);
+            response.second[n] = w.spikes.len() as u32;
 
-            // Output neurons: every third-layer spike counts once.
-            for &k in &w.fired {
-                w.output_input[k as usize / third] += 1.0;
-            }
-            for (n, (v, x)) in w.output.iter_mut().zip(&mut w.output_input).enumerate() {
-                response.third[n] += *x as u32;
-                response.output[n] += co.step(v, *x) as u32;
-                *x = 0.0;
+            // Third layer: the network's links as a 0/1 matrix.
+            let (spikes, starts) = (&w.spikes, &w.starts);
+            let bin = |t: usize| &spikes[starts[t] as usize..starts[t + 1] as usize];
+            let links = &self.link_matrices[n];
+            let third_width = links.len() / second;
+            kernel::run_layer(&c3, links, third_width, bins, bin, &mut w.third_fired);
+
+            // Output neuron: every third-layer spike counts once (padding
+            // neurons have no input, but would fire if V₀ > V_th).
+            let mut v = co.v0;
+            let third_words = third_width / kernel::LAYER_BLOCK;
+            let real = |b: usize| match third.saturating_sub(b * 64) {
+                64.. => u64::MAX,
+                r => (1u64 << r) - 1,
+            };
+            for fired in w.third_fired.chunks_exact(third_words) {
+                let x: u32 = fired
+                    .iter()
+                    .enumerate()
+                    .map(|(b, word)| (word & real(b)).count_ones())
+                    .sum();
+                response.third[n] += x;
+                response.output[n] += co.step(&mut v, x as f32) as u32;
             }
         }
         response

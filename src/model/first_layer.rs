@@ -235,11 +235,14 @@ impl FirstLayer {
                         InhibitionSource::PreviousBin => previous,
                     };
                     let suppress = table[count];
+                    // Branch-free: write every spike, keep it by advancing.
+                    raster.spikes.resize(before + spikes.len(), 0);
+                    let mut kept = before;
                     for &n in &spikes {
-                        if !words.chance(suppress) {
-                            raster.spikes.push(n as u8);
-                        }
+                        raster.spikes[kept] = n as u8;
+                        kept += !words.chance(suppress) as usize;
                     }
+                    raster.spikes.truncate(kept);
                 }
             }
             previous = raster.spikes.len() - before;

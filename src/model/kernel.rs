@@ -13,7 +13,6 @@
 //! x86-64 the same code is also compiled for AVX2 and chosen at run time;
 //! the wasm build uses the 128-bit SIMD enabled in `.cargo/config.toml`.
 
-use super::first_layer::Raster;
 use super::neuron::LayerConstants;
 
 /// Columns summed in registers at a time: 8 AVX2 or 16 SSE/wasm registers.
@@ -155,17 +154,26 @@ fn pack_bits(bytes: &[u8; 64]) -> u64 {
 }
 
 #[inline(always)]
-fn run_layer_portable(c: &LayerConstants, weights: &[f32], raster: &Raster, fired: &mut [u64]) {
+fn run_layer_portable<'a, T, F>(
+    c: &LayerConstants,
+    weights: &[f32],
+    width: usize,
+    bins: usize,
+    bin: F,
+    fired: &mut [u64],
+) where
+    T: Copy + Into<usize> + 'a,
+    F: Fn(usize) -> &'a [T],
+{
     const N: usize = LAYER_BLOCK;
-    let width = weights.len() / raster.neurons().max(1);
     let words = width / N;
     for b in 0..words {
         let start = b * N;
         let mut v = [c.v0; N];
-        for t in 0..raster.bins() {
+        for t in 0..bins {
             let mut acc = [0.0f32; N];
-            for &i in raster.bin(t) {
-                let row: &[f32; N] = weights[i as usize * width + start..][..N]
+            for &i in bin(t) {
+                let row: &[f32; N] = weights[i.into() * width + start..][..N]
                     .try_into()
                     .expect("a block is N wide");
                 for (a, w) in acc.iter_mut().zip(row) {
@@ -187,30 +195,50 @@ fn run_layer_portable(c: &LayerConstants, weights: &[f32], raster: &Raster, fire
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn run_layer_avx2(c: &LayerConstants, weights: &[f32], raster: &Raster, fired: &mut [u64]) {
-    run_layer_portable(c, weights, raster, fired)
+fn run_layer_avx2<'a, T, F>(
+    c: &LayerConstants,
+    weights: &[f32],
+    width: usize,
+    bins: usize,
+    bin: F,
+    fired: &mut [u64],
+) where
+    T: Copy + Into<usize> + 'a,
+    F: Fn(usize) -> &'a [T],
+{
+    run_layer_portable(c, weights, width, bins, bin, fired)
 }
 
-/// Runs a whole layer of neurons through every bin of its input `raster`:
-/// `weights` is row-major, one row per presynaptic neuron, a multiple of
-/// [`LAYER_BLOCK`] wide. Neuron `j` fired in bin `t` when bit `j % 64` of
+/// Runs a whole layer of `width` neurons (a multiple of [`LAYER_BLOCK`])
+/// through `bins` bins, given for each bin the presynaptic neurons that
+/// fired (`bin(t)`) and row-major `weights`, one row per presynaptic
+/// neuron. Neuron `j` fired in bin `t` when bit `j % 64` of
 /// `fired[t * width / 64 + j / 64]` is set.
 ///
 /// The neurons do not interact, so the layer is run a block of 64 neurons
 /// at a time through all bins: the block's weights (one column strip) stay
 /// in the fastest cache and its potentials in registers, where running all
 /// neurons bin by bin would stream the whole matrix from memory every bin.
-pub fn run_layer(c: &LayerConstants, weights: &[f32], raster: &Raster, fired: &mut Vec<u64>) {
-    let width = weights.len() / raster.neurons().max(1);
+pub fn run_layer<'a, T, F>(
+    c: &LayerConstants,
+    weights: &[f32],
+    width: usize,
+    bins: usize,
+    bin: F,
+    fired: &mut Vec<u64>,
+) where
+    T: Copy + Into<usize> + 'a,
+    F: Fn(usize) -> &'a [T],
+{
     debug_assert_eq!(width % LAYER_BLOCK, 0);
     fired.clear();
-    fired.resize(raster.bins() * width / LAYER_BLOCK, 0);
+    fired.resize(bins * width / LAYER_BLOCK, 0);
     #[cfg(target_arch = "x86_64")]
     if std::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2, checked just above.
-        return unsafe { run_layer_avx2(c, weights, raster, fired) };
+        return unsafe { run_layer_avx2(c, weights, width, bins, bin, fired) };
     }
-    run_layer_portable(c, weights, raster, fired)
+    run_layer_portable(c, weights, width, bins, bin, fired)
 }
 
 /// Neurons integrated side by side by [`integrate_lanes`].
