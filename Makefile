@@ -26,7 +26,7 @@ MNIST ?= ../shared/mnist
 # Root may install Debian packages directly; anyone else goes through sudo.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: serve build test tools tools-test wasm-target trunk wasm-bindgen \
+.PHONY: serve build sizes test tools tools-test wasm-target trunk wasm-bindgen \
   binaryen browser playwright lint test-native test-wasm test-e2e
 
 ## The main job: build the page (release, wasm-opt) and serve it.
@@ -37,6 +37,12 @@ serve: tools
 ## Build the page into dist/ without serving it.
 build: tools
 	trunk build --release --offline
+
+## The size of each file the page loads, raw and gzipped.
+sizes: build
+	@for f in dist/*.wasm dist/*.js; do \
+	  printf '%-40s %8d bytes, %7d gzipped\n' $$f $$(stat -c %s $$f) $$(gzip -9 -c $$f | wc -c); \
+	done
 
 ## Every test, in the order a failure is cheapest to find.
 test: tools-test lint test-native test-wasm test-e2e
