@@ -304,14 +304,9 @@ pub fn integrate_lanes(
 /// visited.
 #[inline]
 pub fn scan(mask: &[u8], spikes: &mut Vec<u16>) {
-    const GATHER_LOW_BITS: u64 = 0x0102_0408_1020_4080;
     let mut runs = mask.chunks_exact(64);
     for (w, run) in (&mut runs).enumerate() {
-        let mut bits = 0u64;
-        for (k, eight) in run.chunks_exact(8).enumerate() {
-            let bytes = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
-            bits |= (bytes.wrapping_mul(GATHER_LOW_BITS) >> 56) << (8 * k);
-        }
+        let mut bits = pack_bits(run.try_into().expect("64 bytes"));
         while bits != 0 {
             spikes.push((w * 64 + bits.trailing_zeros() as usize) as u16);
             bits &= bits - 1;
