@@ -6,6 +6,7 @@ mod common;
 pub mod curate;
 mod evaluate;
 pub mod model_args;
+pub mod reproduce;
 
 use clap::{Parser, Subcommand};
 
@@ -30,6 +31,10 @@ enum Command {
     /// Regenerate the curated training set, the validation set and the
     /// contact sheet from the training pool.
     Curate(curate::CurateArgs),
+    /// Rerun the paper's Figures 5E, 7B and 8–13: CSV, SVG and a summary.
+    Reproduce(reproduce::ReproduceArgs),
+    /// Combine the partial results of `reproduce --shard K/N` runs.
+    Merge(reproduce::MergeArgs),
 }
 
 /// Runs the tool; returns the process exit code. Errors are printed as one
@@ -44,6 +49,8 @@ pub fn main() -> std::process::ExitCode {
             Ok(())
         }
         Command::Curate(args) => curate::run(args),
+        Command::Reproduce(args) => reproduce::run(args),
+        Command::Merge(args) => reproduce::merge(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
