@@ -183,6 +183,24 @@ test("works in an <iframe>, from a nested folder", async () => {
   await context.close();
 });
 
+test("every link on the page leads to a file that is there", async () => {
+  const { context, page, watch } = await ready();
+  const links = await page.$$eval("a[href]", (as) => as.map((a) => a.href));
+  const figures = links.filter((href) => /\/figures\/fig[0-9]+[a-z]?(-confusion)?\.svg$/.test(href));
+  assert.ok(figures.length >= 10, `the footer links the reproduced figures: ${links.join(" ")}`);
+  for (const href of links) {
+    assert.ok(href.startsWith(server.url), `${href} leaves the page's own host`);
+    const response = await page.request.get(href);
+    assert.equal(response.status(), 200, href);
+    if (href.endsWith(".svg")) {
+      const body = await response.text();
+      assert.ok(body.includes("<svg") && body.includes("</svg>"), `${href} is an SVG image`);
+    }
+  }
+  watch.check();
+  await context.close();
+});
+
 test("a reply for a drawing since cleared is dropped", async () => {
   const { context, page, watch } = await ready();
   await drawWithMouse(page, one({ x: 0.1, y: 0.1, size: 0.8 }));
