@@ -10,7 +10,7 @@
 //! (pixel / 255). Ties go to the earlier class or training image, so the
 //! results never depend on the platform.
 
-use crate::data::{CLASSES, DataError, Digits, Image, PIXELS};
+use crate::data::{CLASSES, DataError, Digits, Image, PIXELS, squared_distance};
 
 /// Anything that assigns a digit class to an image.
 pub trait Classifier {
@@ -124,18 +124,6 @@ impl Classifier for NearestNeighbour {
     }
 }
 
-/// The squared Euclidean distance between two images in pixel units; at
-/// most 784 × 255², well inside a `u32`.
-fn squared_distance(a: &Image, b: &Image) -> u32 {
-    a.iter()
-        .zip(b)
-        .map(|(&x, &y)| {
-            let d = i32::from(x) - i32::from(y);
-            (d * d) as u32
-        })
-        .sum()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,10 +177,5 @@ mod tests {
     fn empty_training_sets_are_refused() {
         assert!(NearestCentroid::fit(&Digits::default()).is_err());
         assert!(NearestNeighbour::fit(&Digits::default()).is_err());
-    }
-
-    #[test]
-    fn squared_distance_is_exact() {
-        assert_eq!(squared_distance(&[0; PIXELS], &[255; PIXELS]), 784 * 65025);
     }
 }

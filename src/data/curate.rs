@@ -52,7 +52,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
 use super::curated::CURATED_PER_CLASS;
-use super::{CLASSES, DataError, Digits, Image, SIDE, VALIDATION_PER_CLASS};
+use super::{CLASSES, DataError, Digits, Image, SIDE, VALIDATION_PER_CLASS, squared_distance};
 
 /// The seed of the validation draw.
 pub const VALIDATION_SEED: u64 = 2019;
@@ -328,17 +328,6 @@ fn descriptor(image: &Image) -> Descriptor {
         }
     }
     out
-}
-
-/// Squared Euclidean distance between descriptors, exact.
-fn squared_distance(a: &Descriptor, b: &Descriptor) -> u32 {
-    a.iter()
-        .zip(b)
-        .map(|(&x, &y)| {
-            let d = i32::from(x) - i32::from(y);
-            (d * d) as u32
-        })
-        .sum()
 }
 
 /// Euclidean distance between descriptors.

@@ -53,6 +53,21 @@ pub const VALIDATION_PER_CLASS: usize = 100;
 /// One 28×28 image, row by row, 0 = background, 255 = ink.
 pub type Image = [u8; PIXELS];
 
+/// The squared Euclidean distance between two byte vectors of equal length,
+/// exact: at most `len` × 255², inside a `u32` for up to 66,051 bytes (an
+/// image has 784).
+#[inline]
+pub fn squared_distance(a: &[u8], b: &[u8]) -> u32 {
+    debug_assert_eq!(a.len(), b.len());
+    a.iter()
+        .zip(b)
+        .map(|(&x, &y)| {
+            let d = i32::from(x) - i32::from(y);
+            (d * d) as u32
+        })
+        .sum()
+}
+
 /// A set of labelled digits.
 ///
 /// The three vectors run in parallel. `pool_indices` records where each
@@ -415,6 +430,12 @@ mod tests {
 
     fn image(fill: u8) -> Image {
         [fill; PIXELS]
+    }
+
+    #[test]
+    fn squared_distance_is_exact() {
+        assert_eq!(squared_distance(&image(0), &image(255)), 784 * 65025);
+        assert_eq!(squared_distance(&[3, 10], &[0, 14]), 9 + 16);
     }
 
     fn sample() -> Digits {
