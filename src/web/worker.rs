@@ -193,20 +193,16 @@ async fn train(id: u32, settings: Settings, taught: Vec<Sample>) {
     let classifier = Rc::new(Classifier::from_networks(&params, seed, networks));
     let millis = now() - started;
     web_sys::console::log_1(&format!("worker: trained ten networks in {millis:.0} ms").into());
-    with_state(|s| {
-        s.trained = Some(Trained {
-            classifier,
-            settings: settings.clone(),
-            curated,
-        })
-    });
-    finish(id);
-    post(&Reply::Trained {
+    install(
         id,
-        settings,
+        Trained {
+            classifier,
+            settings,
+            curated,
+        },
         channels,
         millis,
-    });
+    );
 }
 
 /// Retrains the network of `digit` with the reader's samples of it.
@@ -251,19 +247,29 @@ async fn relearn(id: u32, digit: u8, taught: Vec<Sample>) {
         classifier.seed(),
         networks,
     ));
-    with_state(|s| {
-        s.trained = Some(Trained {
+    install(
+        id,
+        Trained {
             classifier,
-            settings: settings.clone(),
+            settings,
             curated,
-        })
-    });
+        },
+        channels,
+        now() - started,
+    );
+}
+
+/// Makes `trained` the networks that predictions use, ends job `id`, and
+/// tells the page, with the `channels` that changed.
+fn install(id: u32, trained: Trained, channels: Vec<Channel>, millis: f64) {
+    let settings = trained.settings.clone();
+    with_state(|s| s.trained = Some(trained));
     finish(id);
     post(&Reply::Trained {
         id,
         settings,
         channels,
-        millis: now() - started,
+        millis,
     });
 }
 
