@@ -4,12 +4,11 @@
 //! through all ten networks, and to train the ten networks; with
 //! `--full-test` also the whole test set on all cores.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
 
-use super::common::{Error, Selection, load, progress, score, training_set};
+use super::common::{Error, SampleArgs, Selection, load, progress, score, training_set};
 use super::model_args::ModelArgs;
 use crate::data::idx::MnistSet;
 use crate::drawing::{Drawing, Stroke, to_mnist};
@@ -17,15 +16,8 @@ use crate::model::{Classifier, Workspace};
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// Folder with the MNIST files; the test images are timed.
-    #[arg(long, default_value = "../shared/mnist")]
-    pub mnist: PathBuf,
-    /// Training samples per class.
-    #[arg(long, default_value_t = 40)]
-    pub shots: usize,
-    /// Where the training samples come from.
-    #[arg(long, value_enum, default_value = "curated")]
-    pub selection: Selection,
+    #[command(flatten)]
+    pub samples: SampleArgs,
     /// Test digits to time inference on.
     #[arg(long, default_value_t = 300)]
     pub digits: usize,
@@ -54,12 +46,17 @@ fn fastest(mut f: impl FnMut()) -> f64 {
 
 pub fn run(args: &BenchArgs) -> Result<(), Error> {
     let params = args.model.params()?;
-    let pool = match args.selection {
-        Selection::Random => Some(load(&args.mnist, MnistSet::TrainPool)?),
+    let pool = match args.samples.selection {
+        Selection::Random => Some(load(&args.samples.mnist, MnistSet::TrainPool)?),
         Selection::Curated => None,
     };
-    let train = training_set(args.selection, args.shots, pool.as_ref(), args.seed)?;
-    let test = load(&args.mnist, MnistSet::Test)?;
+    let train = training_set(
+        args.samples.selection,
+        args.samples.shots,
+        pool.as_ref(),
+        args.seed,
+    )?;
+    let test = load(&args.samples.mnist, MnistSet::Test)?;
     let n = args.digits.clamp(1, test.len());
 
     let started = Instant::now();
@@ -67,7 +64,7 @@ pub fn run(args: &BenchArgs) -> Result<(), Error> {
     let train_time = started.elapsed().as_secs_f64();
     println!(
         "train ten networks, {} {:?} shots per class: {:8.3} s (one core)",
-        args.shots, args.selection, train_time
+        args.samples.shots, args.samples.selection, train_time
     );
 
     // Each figure is the fastest of a few rounds: the machine may be

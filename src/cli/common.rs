@@ -1,7 +1,7 @@
 //! What several commands share: choosing training samples, scoring on all
 //! cores with a progress bar.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -24,6 +24,21 @@ pub enum Selection {
     Curated,
     /// N per class drawn at random from the training pool with the seed.
     Random,
+}
+
+/// The MNIST folder and the training samples, as `evaluate` and `bench`
+/// take them.
+#[derive(Debug, clap::Args)]
+pub struct SampleArgs {
+    /// Folder with the MNIST files (train10k-* and t10k-*, gzip or raw).
+    #[arg(long, default_value = "../shared/mnist")]
+    pub mnist: PathBuf,
+    /// Training samples per class.
+    #[arg(long, default_value_t = 40)]
+    pub shots: usize,
+    /// Where the training samples come from.
+    #[arg(long, value_enum, default_value = "curated")]
+    pub selection: Selection,
 }
 
 /// The training samples for one run.

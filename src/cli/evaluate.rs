@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::common::{
-    Error, Selection, load, progress, score, train as train_networks, training_set,
+    Error, SampleArgs, Selection, load, progress, score, train as train_networks, training_set,
 };
 use super::model_args::ModelArgs;
 use crate::baselines::{Classifier as _, NearestCentroid, NearestNeighbour};
@@ -35,15 +35,8 @@ pub enum Against {
 
 #[derive(Debug, Args)]
 pub struct EvaluateArgs {
-    /// Folder with the MNIST files (train10k-* and t10k-*, gzip or raw).
-    #[arg(long, default_value = "../shared/mnist")]
-    pub mnist: PathBuf,
-    /// Training samples per class.
-    #[arg(long, default_value_t = 40)]
-    pub shots: usize,
-    /// Where the training samples come from.
-    #[arg(long, value_enum, default_value = "curated")]
-    pub selection: Selection,
+    #[command(flatten)]
+    pub samples: SampleArgs,
     /// Seed of the first run; run k uses seed + k.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -98,7 +91,7 @@ fn set_to_score(
     train: &Digits,
 ) -> Result<Digits, Error> {
     let mut digits = match args.against {
-        Against::Test => load(&args.mnist, MnistSet::Test)?,
+        Against::Test => load(&args.samples.mnist, MnistSet::Test)?,
         Against::Validation => {
             let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(crate::data::VALIDATION_FILE);
             let bytes =
@@ -149,9 +142,9 @@ pub fn run(args: &EvaluateArgs) -> Result<(), Error> {
     if args.repeats == 0 {
         return Err("--repeats must be at least 1".into());
     }
-    let needs_pool = args.selection == Selection::Random || args.against == Against::Pool;
+    let needs_pool = args.samples.selection == Selection::Random || args.against == Against::Pool;
     let pool = if needs_pool {
-        Some(load(&args.mnist, MnistSet::TrainPool)?)
+        Some(load(&args.samples.mnist, MnistSet::TrainPool)?)
     } else {
         None
     };
@@ -160,7 +153,12 @@ pub fn run(args: &EvaluateArgs) -> Result<(), Error> {
     let mut images = 0;
     for r in 0..args.repeats as u64 {
         let seed = args.seed + r;
-        let train = training_set(args.selection, args.shots, pool.as_ref(), seed)?;
+        let train = training_set(
+            args.samples.selection,
+            args.samples.shots,
+            pool.as_ref(),
+            seed,
+        )?;
         let digits = set_to_score(args, pool.as_ref(), &train)?;
         images = digits.len();
 
@@ -199,8 +197,8 @@ pub fn run(args: &EvaluateArgs) -> Result<(), Error> {
     let mean_of = |f: fn(&Run) -> f64| runs.iter().map(f).sum::<f64>() / runs.len() as f64;
     let report = Report {
         params,
-        shots: args.shots,
-        selection: args.selection,
+        shots: args.samples.shots,
+        selection: args.samples.selection,
         against: args.against,
         images,
         mean_nearest_centroid: mean_of(|r| r.nearest_centroid),
