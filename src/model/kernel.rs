@@ -10,8 +10,13 @@
 //!
 //! Every column's sum is taken in the order of the spikes, whatever the
 //! vector width, so the results are bit-identical on every platform. On
-//! x86-64 the same code is also compiled for AVX2 and chosen at run time;
-//! the wasm build uses the 128-bit SIMD enabled in `.cargo/config.toml`.
+//! x86-64 the same code is also compiled for AVX2 (and, for [`run_layer`],
+//! AVX-512F, in blocks of 128 neurons) and chosen at run time; the wasm
+//! build uses the 128-bit SIMD enabled in `.cargo/config.toml`.
+//!
+//! The second layer's [`run_layer`] is most of the time per digit; it is
+//! bound by loading weight rows, not by the adds, so AVX-512 gained only
+//! about 5–10 % over AVX2 (`snn bench --digits 1000`, alternated runs).
 
 use super::neuron::LayerConstants;
 
@@ -153,8 +158,56 @@ fn pack_bits(bytes: &[u8; 64]) -> u64 {
     bits
 }
 
+/// Runs neurons `start..start + N` of a layer through all bins (see
+/// [`run_layer`]); `N` is a multiple of 64, and the block's potentials and
+/// sums stay in registers.
 #[inline(always)]
-fn run_layer_portable<'a, T, F>(
+fn run_block<'a, T, F, const N: usize>(
+    c: &LayerConstants,
+    weights: &[f32],
+    width: usize,
+    bins: usize,
+    bin: &F,
+    fired: &mut [u64],
+    start: usize,
+) where
+    T: Copy + Into<usize> + 'a,
+    F: Fn(usize) -> &'a [T],
+{
+    let words = width / LAYER_BLOCK;
+    let first_word = start / LAYER_BLOCK;
+    let mut v = [c.v0; N];
+    for t in 0..bins {
+        let mut acc = [0.0f32; N];
+        for &i in bin(t) {
+            let row: &[f32; N] = weights[i.into() * width + start..][..N]
+                .try_into()
+                .expect("a block is N wide");
+            for (a, w) in acc.iter_mut().zip(row) {
+                *a += w;
+            }
+        }
+        let mut spikes = [0u8; N];
+        for ((v, &x), s) in v.iter_mut().zip(&acc).zip(&mut spikes) {
+            // Associated exactly as in `LayerConstants::step`.
+            let next = *v + (c.leak * (c.e_l - *v) + c.drive * x);
+            let spike = next > c.v_th;
+            *v = if spike { c.v_reset } else { next };
+            *s = spike as u8;
+        }
+        let out = &mut fired[t * words + first_word..][..N / LAYER_BLOCK];
+        for (word, bytes) in out.iter_mut().zip(spikes.chunks_exact(LAYER_BLOCK)) {
+            *word = pack_bits(bytes.try_into().expect("64 bytes"));
+        }
+    }
+}
+
+/// [`run_layer`] in blocks of `WIDE` neurons (a multiple of 64) while they
+/// fit, then of 64. A block's sums form one dependency chain per register,
+/// one add per spike; a wider block gives the CPU more independent chains
+/// to overlap, as many as it has registers for.
+#[inline(always)]
+fn run_layer_portable<'a, T, F, const WIDE: usize>(
     c: &LayerConstants,
     weights: &[f32],
     width: usize,
@@ -165,31 +218,14 @@ fn run_layer_portable<'a, T, F>(
     T: Copy + Into<usize> + 'a,
     F: Fn(usize) -> &'a [T],
 {
-    const N: usize = LAYER_BLOCK;
-    let words = width / N;
-    for b in 0..words {
-        let start = b * N;
-        let mut v = [c.v0; N];
-        for t in 0..bins {
-            let mut acc = [0.0f32; N];
-            for &i in bin(t) {
-                let row: &[f32; N] = weights[i.into() * width + start..][..N]
-                    .try_into()
-                    .expect("a block is N wide");
-                for (a, w) in acc.iter_mut().zip(row) {
-                    *a += w;
-                }
-            }
-            let mut spikes = [0u8; N];
-            for ((v, &x), s) in v.iter_mut().zip(&acc).zip(&mut spikes) {
-                // Associated exactly as in `LayerConstants::step`.
-                let next = *v + (c.leak * (c.e_l - *v) + c.drive * x);
-                let spike = next > c.v_th;
-                *v = if spike { c.v_reset } else { next };
-                *s = spike as u8;
-            }
-            fired[t * words + b] = pack_bits(&spikes);
-        }
+    let mut start = 0;
+    while start + WIDE <= width {
+        run_block::<T, F, WIDE>(c, weights, width, bins, &bin, fired, start);
+        start += WIDE;
+    }
+    while start < width {
+        run_block::<T, F, LAYER_BLOCK>(c, weights, width, bins, &bin, fired, start);
+        start += LAYER_BLOCK;
     }
 }
 
@@ -206,7 +242,25 @@ fn run_layer_avx2<'a, T, F>(
     T: Copy + Into<usize> + 'a,
     F: Fn(usize) -> &'a [T],
 {
-    run_layer_portable(c, weights, width, bins, bin, fired)
+    run_layer_portable::<T, F, LAYER_BLOCK>(c, weights, width, bins, bin, fired)
+}
+
+/// With 32 vector registers of 16 lanes, 128 neurons' sums and potentials
+/// fit in registers at once.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn run_layer_avx512<'a, T, F>(
+    c: &LayerConstants,
+    weights: &[f32],
+    width: usize,
+    bins: usize,
+    bin: F,
+    fired: &mut [u64],
+) where
+    T: Copy + Into<usize> + 'a,
+    F: Fn(usize) -> &'a [T],
+{
+    run_layer_portable::<T, F, { 2 * LAYER_BLOCK }>(c, weights, width, bins, bin, fired)
 }
 
 /// Runs a whole layer of `width` neurons (a multiple of [`LAYER_BLOCK`])
@@ -234,11 +288,16 @@ pub fn run_layer<'a, T, F>(
     fired.clear();
     fired.resize(bins * width / LAYER_BLOCK, 0);
     #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx512f") {
+        // SAFETY: the CPU supports AVX-512F, checked just above.
+        return unsafe { run_layer_avx512(c, weights, width, bins, bin, fired) };
+    }
+    #[cfg(target_arch = "x86_64")]
     if std::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2, checked just above.
         return unsafe { run_layer_avx2(c, weights, width, bins, bin, fired) };
     }
-    run_layer_portable(c, weights, width, bins, bin, fired)
+    run_layer_portable::<T, F, LAYER_BLOCK>(c, weights, width, bins, bin, fired)
 }
 
 /// Neurons integrated side by side by [`integrate_lanes`].
@@ -375,6 +434,52 @@ mod tests {
                 .collect();
             assert_eq!(spikes, expected);
             assert_eq!(v, reference);
+        }
+    }
+
+    #[test]
+    fn run_layer_matches_neuron_by_neuron_steps() {
+        let params = NeuronParams {
+            dt: 0.001,
+            ..NeuronParams::TABLE_1
+        };
+        let c = LayerConstants::new(&params, 0.02, -0.01);
+        let rows = 20;
+        // 64, 192 and 320 columns: blocks of 64 only, and wide blocks with
+        // a 64-wide remainder, whichever width this CPU runs.
+        for width in [64, 192, 320] {
+            let weights: Vec<f32> = (0..rows * width).map(|k| (k % 89) as f32 * 0.021).collect();
+            // Presynaptic spikes of bin t: rows whose index mixes with t.
+            let bins: Vec<Vec<u8>> = (0..40)
+                .map(|t| {
+                    (0..rows as u8)
+                        .filter(|&r| (r as usize * 7 + t * 3) % 5 < 2)
+                        .collect()
+                })
+                .collect();
+            let mut fired = Vec::new();
+            run_layer(
+                &c,
+                &weights,
+                width,
+                bins.len(),
+                |t| &bins[t][..],
+                &mut fired,
+            );
+            let words = width / LAYER_BLOCK;
+            let spikes: u32 = fired.iter().map(|w| w.count_ones()).sum();
+            assert!(spikes > 0 && (spikes as usize) < width * bins.len() / 2);
+            for j in 0..width {
+                let mut v = c.v0;
+                for (t, spikes) in bins.iter().enumerate() {
+                    let x = spikes
+                        .iter()
+                        .fold(0.0f32, |a, &r| a + weights[r as usize * width + j]);
+                    let expected = c.step(&mut v, x);
+                    let got = fired[t * words + j / 64] >> (j % 64) & 1 == 1;
+                    assert_eq!(got, expected, "width {width}, neuron {j}, bin {t}");
+                }
+            }
         }
     }
 }
