@@ -12,11 +12,17 @@
 //! vector width, so the results are bit-identical on every platform. On
 //! x86-64 the same code is also compiled for AVX2 (and, for [`run_layer`],
 //! AVX-512F, in blocks of 128 neurons) and chosen at run time; the wasm
-//! build uses the 128-bit SIMD enabled in `.cargo/config.toml`.
+//! build uses the 128-bit SIMD enabled in `.cargo/config.toml`, and runs
+//! [`run_layer`] in blocks of 32 neurons.
 //!
 //! The second layer's [`run_layer`] is most of the time per digit; it is
-//! bound by loading weight rows, not by the adds, so AVX-512 gained only
-//! about 5–10 % over AVX2 (`snn bench --digits 1000`, alternated runs).
+//! bound by loading weight rows more than by the adds, so AVX-512 gained
+//! only about 5–10 % over AVX2 (`snn bench --digits 1000`, alternated
+//! runs). In the browser, blocks of 32 instead of 64 took the median time
+//! per drawing from 9.1–9.5 ms to 7.6–7.9 ms (`make bench-page`,
+//! alternated builds): a browser compiles wasm to 16 vector registers, and
+//! 64 neurons' sums and potentials need 32. Blocks of 16 took twice as
+//! long.
 
 use super::neuron::LayerConstants;
 
@@ -142,14 +148,21 @@ pub fn integrate(
     }
 }
 
+/// Neurons of a [`run_layer`] block where no wider path applies: the wasm
+/// build (and x86-64 without AVX2). 32 neurons' sums and potentials are 16
+/// 128-bit registers, as many as the x86-64 code that browsers compile
+/// wasm to has.
+const NARROW: usize = 32;
+
 /// Neurons that [`run_layer`] keeps in registers at a time.
 pub const LAYER_BLOCK: usize = 64;
 
-/// Packs 64 bytes, each 0 or 1, into the bits of a word (byte `k` to bit
-/// `k`), eight bytes per multiplication.
+/// Packs up to 64 bytes (a multiple of 8), each 0 or 1, into the bits of
+/// a word (byte `k` to bit `k`), eight bytes per multiplication.
 #[inline(always)]
-fn pack_bits(bytes: &[u8; 64]) -> u64 {
+fn pack_bits(bytes: &[u8]) -> u64 {
     const GATHER_LOW_BITS: u64 = 0x0102_0408_1020_4080;
+    debug_assert!(bytes.len() <= 64 && bytes.len() % 8 == 0);
     let mut bits = 0u64;
     for (k, eight) in bytes.chunks_exact(8).enumerate() {
         let word = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
@@ -195,9 +208,16 @@ fn run_block<'a, T, F, const N: usize>(
             *v = if spike { c.v_reset } else { next };
             *s = spike as u8;
         }
-        let out = &mut fired[t * words + first_word..][..N / LAYER_BLOCK];
-        for (word, bytes) in out.iter_mut().zip(spikes.chunks_exact(LAYER_BLOCK)) {
-            *word = pack_bits(bytes.try_into().expect("64 bytes"));
+        let out = &mut fired[t * words..][..words];
+        if N % LAYER_BLOCK == 0 {
+            let out = &mut out[first_word..][..N / LAYER_BLOCK];
+            for (word, bytes) in out.iter_mut().zip(spikes.chunks_exact(LAYER_BLOCK)) {
+                *word = pack_bits(bytes);
+            }
+        } else {
+            // A block narrower than a word sets its part of one.
+            let bits = pack_bits(&spikes);
+            out[start / LAYER_BLOCK] |= bits << (start % LAYER_BLOCK);
         }
     }
 }
@@ -297,7 +317,7 @@ pub fn run_layer<'a, T, F>(
         // SAFETY: the CPU supports AVX2, checked just above.
         return unsafe { run_layer_avx2(c, weights, width, bins, bin, fired) };
     }
-    run_layer_portable::<T, F, LAYER_BLOCK>(c, weights, width, bins, bin, fired)
+    run_layer_portable::<T, F, NARROW>(c, weights, width, bins, bin, fired)
 }
 
 /// Neurons integrated side by side by [`integrate_lanes`].
@@ -365,7 +385,7 @@ pub fn integrate_lanes(
 pub fn scan(mask: &[u8], spikes: &mut Vec<u16>) {
     let mut runs = mask.chunks_exact(64);
     for (w, run) in (&mut runs).enumerate() {
-        let mut bits = pack_bits(run.try_into().expect("64 bytes"));
+        let mut bits = pack_bits(run);
         while bits != 0 {
             spikes.push((w * 64 + bits.trailing_zeros() as usize) as u16);
             bits &= bits - 1;
@@ -457,15 +477,34 @@ mod tests {
                         .collect()
                 })
                 .collect();
+            let bin = |t: usize| &bins[t][..];
             let mut fired = Vec::new();
-            run_layer(
+            run_layer(&c, &weights, width, bins.len(), bin, &mut fired);
+            // Every block width gives the same bits, whichever one this CPU
+            // ran above.
+            let mut other = vec![0; fired.len()];
+            run_layer_portable::<_, _, NARROW>(&c, &weights, width, bins.len(), bin, &mut other);
+            assert_eq!(other, fired, "{NARROW}-wide blocks, width {width}");
+            other.fill(0);
+            run_layer_portable::<_, _, LAYER_BLOCK>(
                 &c,
                 &weights,
                 width,
                 bins.len(),
-                |t| &bins[t][..],
-                &mut fired,
+                bin,
+                &mut other,
             );
+            assert_eq!(other, fired, "{LAYER_BLOCK}-wide blocks, width {width}");
+            other.fill(0);
+            run_layer_portable::<_, _, { 2 * LAYER_BLOCK }>(
+                &c,
+                &weights,
+                width,
+                bins.len(),
+                bin,
+                &mut other,
+            );
+            assert_eq!(other, fired, "128-wide blocks, width {width}");
             let words = width / LAYER_BLOCK;
             let spikes: u32 = fired.iter().map(|w| w.count_ones()).sum();
             assert!(spikes > 0 && (spikes as usize) < width * bins.len() / 2);

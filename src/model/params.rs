@@ -2,9 +2,11 @@
 //! value, and the value used by default.
 //!
 //! Two presets: [`Params::paper_literal`] takes the paper's text at its word
-//! wherever it can be run as written, and fails (about 10 %: every input
-//! fires every neuron, so every network ties); [`Params::default`] is the
-//! calibrated reading, with each departure named below and in the README.
+//! wherever it can be run as written, and fails (24.7 % on the test set with
+//! 40 curated shots: every neuron that gets any input fires, so nearly every
+//! image is a tie that only the tie rule decides); [`Params::default`] is
+//! the calibrated reading, with each departure named below and in the
+//! README.
 //!
 //! Where the paper is silent or inconsistent, the readings chosen are:
 //!
