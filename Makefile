@@ -26,7 +26,7 @@ MNIST ?= ../shared/mnist
 # Root may install Debian packages directly; anyone else goes through sudo.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: serve build sizes test tools tools-test wasm-target trunk wasm-bindgen \
+.PHONY: serve build sizes bench-page test tools tools-test wasm-target trunk wasm-bindgen \
   binaryen browser playwright lint test-native test-wasm test-e2e
 
 ## The main job: build the page (release, wasm-opt) and serve it.
@@ -43,6 +43,11 @@ sizes: build
 	@for f in dist/*.wasm dist/*.js; do \
 	  printf '%-40s %8d bytes, %7d gzipped\n' $$f $$(stat -c %s $$f) $$(gzip -9 -c $$f | wc -c); \
 	done
+
+## The page's speed in headless Chromium: how soon it shows, training
+## (default and 40 shots), one drawing through the ten networks.
+bench-page: tools-test build
+	node $(E2E)/bench.mjs
 
 ## Every test, in the order a failure is cheapest to find.
 test: tools-test lint test-native test-wasm test-e2e
