@@ -172,8 +172,9 @@ fn pack_bits(bytes: &[u8]) -> u64 {
 }
 
 /// Runs neurons `start..start + N` of a layer through all bins (see
-/// [`run_layer`]); `N` is a multiple of 64, and the block's potentials and
-/// sums stay in registers.
+/// [`run_layer`]); the block's potentials and sums stay in registers. `N`
+/// is a multiple of 64, or a multiple of 8 that divides 64 (then the block
+/// fills part of one word of `fired`, which must start zeroed).
 #[inline(always)]
 fn run_block<'a, T, F, const N: usize>(
     c: &LayerConstants,
@@ -187,6 +188,8 @@ fn run_block<'a, T, F, const N: usize>(
     T: Copy + Into<usize> + 'a,
     F: Fn(usize) -> &'a [T],
 {
+    debug_assert!(N % LAYER_BLOCK == 0 || (LAYER_BLOCK % N == 0 && N % 8 == 0));
+    debug_assert_eq!(start % N.min(LAYER_BLOCK), 0);
     let words = width / LAYER_BLOCK;
     let first_word = start / LAYER_BLOCK;
     let mut v = [c.v0; N];
@@ -222,8 +225,8 @@ fn run_block<'a, T, F, const N: usize>(
     }
 }
 
-/// [`run_layer`] in blocks of `WIDE` neurons (a multiple of 64) while they
-/// fit, then of 64. A block's sums form one dependency chain per register,
+/// [`run_layer`] in blocks of `WIDE` neurons (see [`run_block`]) while
+/// they fit, then of 64. A block's sums form one dependency chain per register,
 /// one add per spike; a wider block gives the CPU more independent chains
 /// to overlap, as many as it has registers for.
 #[inline(always)]
