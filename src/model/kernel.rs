@@ -27,10 +27,10 @@
 //! Known limitation: natively, one digit through the ten networks takes
 //! 2.1–2.9 ms on this project's 2-core AVX-512 machines (`snn bench`),
 //! above the 2 ms aimed for; about 1.4 ms of it is the second layer's
-//! 25 million adds. Two ideas measured no gain: summing two bins in one
-//! pass over their spikes, and skipping weight rows that are zero across
-//! a block (exact, but only 4 % of spikes come from such rows, and the
-//! test cost more than it saved). What would cut the adds is an update
+//! 25 million adds. Two ideas did not pay: summing two bins in one pass
+//! over their spikes (no clear difference in alternated runs), and
+//! skipping weight rows that are zero across a block (exact, but only 4 %
+//! of spikes come from such rows, and it took 2.80 ms against 2.42–2.53). What would cut the adds is an update
 //! from one bin's sums to the next (adding the rows of neurons that start
 //! firing, subtracting those that stop) or narrower weights, but both
 //! change the rounding, so every figure would have to be measured again.
