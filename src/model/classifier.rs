@@ -101,10 +101,10 @@ pub struct Classifier {
     /// The channels side by side: row `i` holds first-layer neuron `i`'s
     /// weights to the second layers of network 0, then 1, … (so that one
     /// spike adds one contiguous row).
-    weights: Vec<f32>,
+    weights: kernel::AlignedWeights,
     /// For each network, its second-to-third-layer links as a 0/1 matrix,
     /// one row per second-layer neuron, padded to whole blocks.
-    link_matrices: Vec<Vec<f32>>,
+    link_matrices: Vec<kernel::AlignedWeights>,
 }
 
 impl Classifier {
@@ -150,7 +150,7 @@ impl Classifier {
         // Padded to whole blocks with neurons that have no synapses (they
         // never reach threshold, and no link leaves them).
         let width = (networks.len() * second).next_multiple_of(kernel::LAYER_BLOCK);
-        let mut weights = vec![0.0; first * width];
+        let mut weights = kernel::AlignedWeights::zeros(first * width);
         let third_width = third.next_multiple_of(kernel::LAYER_BLOCK);
         let mut link_matrices = Vec::with_capacity(networks.len());
         for (n, network) in networks.iter().enumerate() {
@@ -158,7 +158,7 @@ impl Classifier {
                 weights[i * width + n * second..][..second]
                     .copy_from_slice(&network.channel[i * second..][..second]);
             }
-            let mut links = vec![0.0; second * third_width];
+            let mut links = kernel::AlignedWeights::zeros(second * third_width);
             for (j, targets) in network.links.iter().enumerate() {
                 for &k in targets {
                     links[j * third_width + k as usize] = 1.0;
