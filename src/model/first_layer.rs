@@ -98,9 +98,11 @@ pub struct Scratch {
     trials: Vec<u8>,
     /// `counts[n * bins + t]`: neuron `n`'s input in bin `t`.
     counts: Vec<u8>,
-    /// One group of neurons' inputs, bin by bin.
-    lanes: Vec<[f32; LANES]>,
-    /// `fired[t * lanes + n]`: whether neuron `n` fired in bin `t`.
+    /// One group of neurons' inputs, bin by bin: `lanes[t * LANES + k]` is
+    /// neuron `k`'s input in bin `t`.
+    lanes: Vec<u8>,
+    /// Bit `n % 8` of `fired[t * lanes / 8 + n / 8]`: whether neuron `n`
+    /// fired in bin `t`.
     fired: Vec<u8>,
 }
 
@@ -198,24 +200,40 @@ impl FirstLayer {
         // Integrate and fire, LANES neurons at a time (padding neurons have
         // no input and never fire): gather the group's inputs bin by bin,
         // then step the group as one vector.
+        let stride = lanes / 8;
         scratch.fired.clear();
-        scratch.fired.resize(bins * lanes, 0);
-        scratch.lanes.resize(bins, [0.0; LANES]);
+        scratch.fired.resize(bins * stride, 0);
+        scratch.lanes.resize(bins * LANES, 0);
+        let whole = bins - bins % 8;
         for group in (0..lanes).step_by(LANES) {
-            for (k, counts) in scratch.counts[group * bins..][..LANES * bins]
-                .chunks_exact(bins)
-                .enumerate()
-            {
-                for (x, &n) in scratch.lanes.iter_mut().zip(counts) {
-                    x[k] = n as f32;
+            let counts = &scratch.counts[group * bins..][..LANES * bins];
+            let row = |k: usize| &counts[k * bins..][..bins];
+            // Transpose the group's counts, eight neurons by eight bins at
+            // a time, from one row of bins per neuron to one row of
+            // neurons per bin.
+            for eight in (0..LANES).step_by(8) {
+                for t in (0..whole).step_by(8) {
+                    let mut words: [u64; 8] = std::array::from_fn(|k| {
+                        u64::from_le_bytes(row(eight + k)[t..t + 8].try_into().expect("8 bins"))
+                    });
+                    kernel::transpose_bytes(&mut words);
+                    for (j, word) in words.iter().enumerate() {
+                        scratch.lanes[(t + j) * LANES + eight..][..8]
+                            .copy_from_slice(&word.to_le_bytes());
+                    }
+                }
+            }
+            for t in whole..bins {
+                for k in 0..LANES {
+                    scratch.lanes[t * LANES + k] = row(k)[t];
                 }
             }
             kernel::integrate_lanes(
                 &self.constants,
                 &scratch.lanes,
                 &mut scratch.fired,
-                lanes,
-                group,
+                stride,
+                group / 8,
             );
         }
 
@@ -223,7 +241,7 @@ impl FirstLayer {
         let mut words = Words::new(stream);
         let mut previous = 0usize;
         let mut spikes = Vec::with_capacity(lanes);
-        for fired in scratch.fired.chunks_exact(lanes) {
+        for fired in scratch.fired.chunks_exact(stride) {
             spikes.clear();
             kernel::scan(fired, &mut spikes);
             let before = raster.spikes.len();

@@ -381,29 +381,55 @@ impl std::ops::DerefMut for AlignedWeights {
     }
 }
 
-/// Neurons integrated side by side by [`integrate_lanes`].
-pub const LANES: usize = 8;
+/// Neurons integrated side by side by [`integrate_lanes`]: four vectors
+/// of eight, so that four chains of dependent steps run at once (one
+/// neuron's step depends on its previous one).
+pub const LANES: usize = 32;
+
+/// Transposes an 8×8 matrix of bytes held as eight words (byte `c` of
+/// `rows[r]` is element `(r, c)`): afterwards byte `r` of `rows[c]` is
+/// element `(r, c)`. Three rounds of swapping blocks (4×4, 2×2, 1×1)
+/// between pairs of words, with shifts and masks.
+#[inline(always)]
+pub fn transpose_bytes(rows: &mut [u64; 8]) {
+    for (half, mask) in [
+        (4, 0x0000_0000_ffff_ffff_u64),
+        (2, 0x0000_ffff_0000_ffff),
+        (1, 0x00ff_00ff_00ff_00ff),
+    ] {
+        let shift = 8 * half as u32;
+        for r in (0..8).filter(|r| r & half == 0) {
+            let swap = ((rows[r] >> shift) ^ rows[r + half]) & mask;
+            rows[r] ^= swap << shift;
+            rows[r + half] ^= swap;
+        }
+    }
+}
 
 #[inline(always)]
 fn integrate_lanes_portable(
     c: &LayerConstants,
-    inputs: &[[f32; LANES]],
+    inputs: &[u8],
     fired: &mut [u8],
     stride: usize,
     offset: usize,
 ) {
     let mut v = [c.v0; LANES];
-    for (x, out) in inputs.iter().zip(fired.chunks_exact_mut(stride)) {
-        let out: &mut [u8; LANES] = (&mut out[offset..offset + LANES])
-            .try_into()
-            .expect("a group is LANES wide");
-        for k in 0..LANES {
+    for (x, out) in inputs
+        .chunks_exact(LANES)
+        .zip(fired.chunks_exact_mut(stride))
+    {
+        let mut spikes = [0u8; LANES];
+        for ((v, &x), s) in v.iter_mut().zip(x).zip(&mut spikes) {
+            let x = x as f32;
             // Associated exactly as in `LayerConstants::step`.
-            let next = v[k] + (c.leak * (c.e_l - v[k]) + c.drive * x[k]);
+            let next = *v + (c.leak * (c.e_l - *v) + c.drive * x);
             let spike = next > c.v_th;
-            v[k] = if spike { c.v_reset } else { next };
-            out[k] = spike as u8;
+            *v = if spike { c.v_reset } else { next };
+            *s = spike as u8;
         }
+        let bits = pack_bits(&spikes).to_le_bytes();
+        out[offset..offset + LANES / 8].copy_from_slice(&bits[..LANES / 8]);
     }
 }
 
@@ -411,7 +437,7 @@ fn integrate_lanes_portable(
 #[target_feature(enable = "avx2")]
 fn integrate_lanes_avx2(
     c: &LayerConstants,
-    inputs: &[[f32; LANES]],
+    inputs: &[u8],
     fired: &mut [u8],
     stride: usize,
     offset: usize,
@@ -420,11 +446,13 @@ fn integrate_lanes_avx2(
 }
 
 /// Runs [`LANES`] neurons from their initial potential through all bins of
-/// `inputs` (one array of inputs per bin) and writes whether each fired in
-/// bin `t` to `fired[t * stride + offset + k]`.
+/// `inputs` ([`LANES`] bytes per bin, byte `k` the input of neuron `k`)
+/// and sets bit `k % 8` of `fired[t * stride + offset + k / 8]` when
+/// neuron `k` fired in bin `t` (the rest of each byte it writes is
+/// cleared).
 pub fn integrate_lanes(
     c: &LayerConstants,
-    inputs: &[[f32; LANES]],
+    inputs: &[u8],
     fired: &mut [u8],
     stride: usize,
     offset: usize,
@@ -437,25 +465,18 @@ pub fn integrate_lanes(
     integrate_lanes_portable(c, inputs, fired, stride, offset)
 }
 
-/// Appends the positions of the non-zero bytes of `mask` (each 0 or 1) to
-/// `spikes`, in increasing order. Most neurons are silent: each run of 64
-/// bytes is packed into one 64-bit word (eight bytes at a time, by a
-/// multiplication that gathers their low bits), and only set bits are
-/// visited.
+/// Appends the positions of the set bits of `bits` (bit `k` of byte `b`
+/// is position `8 * b + k`) to `spikes`, in increasing order, eight bytes
+/// at a time: most neurons are silent, and only set bits are visited.
 #[inline]
-pub fn scan(mask: &[u8], spikes: &mut Vec<u16>) {
-    let mut runs = mask.chunks_exact(64);
-    for (w, run) in (&mut runs).enumerate() {
-        let mut bits = pack_bits(run);
-        while bits != 0 {
-            spikes.push((w * 64 + bits.trailing_zeros() as usize) as u16);
-            bits &= bits - 1;
-        }
-    }
-    let done = mask.len() - runs.remainder().len();
-    for (j, &f) in runs.remainder().iter().enumerate() {
-        if f != 0 {
-            spikes.push((done + j) as u16);
+pub fn scan(bits: &[u8], spikes: &mut Vec<u16>) {
+    for (w, eight) in bits.chunks(8).enumerate() {
+        let mut bytes = [0u8; 8];
+        bytes[..eight.len()].copy_from_slice(eight);
+        let mut word = u64::from_le_bytes(bytes);
+        while word != 0 {
+            spikes.push((w * 64 + word.trailing_zeros() as usize) as u16);
+            word &= word - 1;
         }
     }
 }
@@ -496,17 +517,59 @@ mod tests {
     }
 
     #[test]
-    fn scan_finds_every_set_byte_in_order() {
-        for len in [0, 7, 64, 150, 1500] {
-            let mask: Vec<u8> = (0..len).map(|j| ((j * 7919) % 5 == 0) as u8).collect();
+    fn scan_finds_every_set_bit_in_order() {
+        for len in [0, 1, 7, 8, 28, 150] {
+            let bits: Vec<u8> = (0..len).map(|b| (b * 7919 % 251) as u8).collect();
             let mut spikes = Vec::new();
-            scan(&mask, &mut spikes);
-            let expected: Vec<u16> = (0..len)
-                .filter(|&j| mask[j] == 1)
+            scan(&bits, &mut spikes);
+            let expected: Vec<u16> = (0..8 * len)
+                .filter(|&j| bits[j / 8] >> (j % 8) & 1 == 1)
                 .map(|j| j as u16)
                 .collect();
-            assert_eq!(spikes, expected, "length {len}");
+            assert_eq!(spikes, expected, "{len} bytes");
         }
+    }
+
+    #[test]
+    fn transpose_bytes_swaps_rows_and_columns() {
+        let element = |r: u64, c: u64| 16 * r + c;
+        let mut rows: [u64; 8] =
+            std::array::from_fn(|r| (0..8).map(|c| element(r as u64, c) << (8 * c)).sum());
+        transpose_bytes(&mut rows);
+        for (c, word) in rows.iter().enumerate() {
+            for r in 0..8 {
+                assert_eq!(word >> (8 * r) & 0xff, element(r, c as u64), "({r}, {c})");
+            }
+        }
+    }
+
+    #[test]
+    fn integrate_lanes_matches_the_single_neuron_step() {
+        let params = NeuronParams {
+            dt: 0.001,
+            ..NeuronParams::TABLE_1
+        };
+        let c = LayerConstants::new(&params, 0.01, -0.01);
+        let inputs: Vec<[u8; LANES]> = (0..50)
+            .map(|t| std::array::from_fn(|k| ((t * 5 + k * 3) % 29) as u8))
+            .collect();
+        // Two groups side by side; fill the second.
+        let stride = 2 * LANES / 8;
+        let mut fired = vec![0u8; stride * inputs.len()];
+        integrate_lanes(&c, inputs.as_flattened(), &mut fired, stride, LANES / 8);
+        let mut v = [c.v0; LANES];
+        let mut spikes = 0;
+        for (t, x) in inputs.iter().enumerate() {
+            let bits = &fired[t * stride..][..stride];
+            assert!(bits[..LANES / 8].iter().all(|&b| b == 0));
+            for k in 0..LANES {
+                let expected = c.step(&mut v[k], x[k] as f32);
+                let got = bits[LANES / 8 + k / 8] >> (k % 8) & 1 == 1;
+                assert_eq!(got, expected, "bin {t}, lane {k}");
+                spikes += expected as u32;
+            }
+        }
+        assert!(spikes > 0);
     }
 
     #[test]
