@@ -318,11 +318,10 @@ pub fn line(figure: Figure, rows: &[Row]) -> Option<Line> {
                 "about 58 % at 1,000",
             );
             let points = curve(rows.iter().copied());
-            if let Some(last) = points.last() {
-                if (last.fewest_per_class as f64) < last.x {
-                    l.at_papers_setting +=
-                        &format!(" (capped: ≥ {} a class)", last.fewest_per_class);
-                }
+            if let Some(last) = points.last()
+                && (last.fewest_per_class as f64) < last.x
+            {
+                l.at_papers_setting += &format!(" (capped: ≥ {} a class)", last.fewest_per_class);
             }
             l
         }
