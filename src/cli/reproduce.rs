@@ -198,9 +198,10 @@ impl Data {
     }
 }
 
-/// The random training samples of [`training_set`], except that a class
-/// holding fewer than `shots` images gives all it has: the same shuffle
-/// with the same seed, so below the cap the two agree image for image.
+/// The samples that `training_set` draws at random from the pool, except
+/// that a class holding fewer than `shots` images gives all it has: the
+/// same shuffle with the same seed, so below the cap the two agree image
+/// for image.
 pub fn capped_random(pool: &Digits, shots: usize, seed: u64) -> Result<Digits, Error> {
     let mut picked = Vec::new();
     for digit in 0..CLASSES as u8 {

@@ -198,8 +198,9 @@ impl FirstLayer {
         }
 
         // Integrate and fire, LANES neurons at a time (padding neurons have
-        // no input and never fire): gather the group's inputs bin by bin,
-        // then step the group as one vector.
+        // no input and never fire): lay the group's inputs out bin by bin,
+        // then step the group as a few vectors; the fired neurons come
+        // back as bits.
         let stride = lanes / 8;
         scratch.fired.clear();
         scratch.fired.resize(bins * stride, 0);

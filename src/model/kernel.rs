@@ -1,39 +1,53 @@
-//! The two inner loops that take nearly all of the time, written so that
-//! the compiler turns them into SIMD code.
+//! The inner loops that take nearly all of the time, written so that the
+//! compiler turns them into SIMD code.
 //!
-//! - [`sum_rows`]: a layer's input in one bin, `x_j = Σ_{i fired} W[i][j]`,
-//!   summed column block by column block in registers, so that each spike
-//!   costs one pass of vector loads and adds over its weight row.
-//! - [`integrate`]: equation 1's Euler step for a whole layer, with the
-//!   fire-and-reset written as a select, followed by a scan for the neurons
-//!   that fired.
+//! - [`run_layer`]: a whole layer through all bins, `x_j = Σ_{i fired}
+//!   W[i][j]` and equation 1's step, a block of neurons at a time with the
+//!   block's sums and potentials in registers (the second and third
+//!   layers at inference).
+//! - [`integrate_lanes`]: equation 1 for [`LANES`] first-layer neurons
+//!   side by side, from their input counts.
+//! - [`sum_rows`] and [`integrate`]: the same two steps for one bin of a
+//!   whole layer (training, which updates the weights between windows).
 //!
 //! Every column's sum is taken in the order of the spikes, whatever the
-//! vector width, so the results are bit-identical on every platform. On
-//! x86-64 the same code is also compiled for AVX2 (and, for [`run_layer`],
-//! AVX-512F, in blocks of 128 neurons) and chosen at run time; the wasm
-//! build uses the 128-bit SIMD enabled in `.cargo/config.toml`, and runs
-//! [`run_layer`] in blocks of 32 neurons.
+//! vector width, and every step is associated as in
+//! [`LayerConstants::step`] with no fused multiply-add, so the results
+//! are bit-identical on every platform. On x86-64 the same code is also
+//! compiled for AVX2 and chosen at run time, and [`run_layer`] has an
+//! AVX-512F path written with intrinsics, in blocks of 128 neurons. The
+//! wasm build uses the 128-bit SIMD enabled in `.cargo/config.toml`, and
+//! runs [`run_layer`] in blocks of 32 neurons.
 //!
-//! The second layer's [`run_layer`] is most of the time per digit; it is
-//! bound by loading weight rows more than by the adds, so AVX-512 gained
-//! only about 5–10 % over AVX2 (`snn bench --digits 1000`, alternated
-//! runs). In the browser, blocks of 32 instead of 64 took the median time
-//! per drawing from 9.1–9.5 ms to 7.6–7.9 ms (`make bench-page`,
-//! alternated builds): a browser compiles wasm to 16 vector registers, and
-//! 64 neurons' sums and potentials need 32. Blocks of 16 took twice as
-//! long.
+//! Measured with `snn bench --digits 1000`, alternated binaries, on this
+//! project's 2-core AVX-512 machines (shared, so every figure is a range):
 //!
-//! Known limitation: natively, one digit through the ten networks takes
-//! 2.1–2.9 ms on this project's 2-core AVX-512 machines (`snn bench`),
-//! above the 2 ms aimed for; about 1.4 ms of it is the second layer's
-//! 25 million adds. Two ideas did not pay: summing two bins in one pass
-//! over their spikes (no clear difference in alternated runs), and
-//! skipping weight rows that are zero across a block (exact, but only 4 %
-//! of spikes come from such rows, and it took 2.80 ms against 2.42–2.53). What would cut the adds is an update
-//! from one bin's sums to the next (adding the rows of neurons that start
-//! firing, subtracting those that stop) or narrower weights, but both
-//! change the rounding, so every figure would have to be measured again.
+//! - Weight matrices start on a cache-line boundary ([`AlignedWeights`]):
+//!   from a `Vec<f32>` 48 bytes into a line, every vector load of the
+//!   second layer straddled two lines, and one digit took 2.32–2.39 ms
+//!   against 1.94–2.05 ms aligned.
+//! - The first layer integrates 32 neurons at once, not 8: a neuron's step
+//!   depends on its previous one, and four independent vectors keep four
+//!   such chains going. 0.45 ms per digit became 0.33–0.37 ms.
+//! - AVX-512 compares straight into bit masks, where the portable code
+//!   goes through a byte per neuron: 1.88–2.01 ms became 1.71–1.85 ms.
+//! - In the browser, blocks of 32 instead of 64 took the median time per
+//!   drawing from 9.1–9.5 ms to 7.6–7.9 ms (`make bench-page`): a browser
+//!   compiles wasm to 16 vector registers, and 64 neurons' sums and
+//!   potentials need 32. Blocks of 16 took twice as long.
+//!
+//! Tried without gain, and dropped: blocks of 16, 32 or 256 neurons
+//! natively (the fixed cost of each bin's step grows, or registers run
+//! out); prefetching the next block's weights; summing two bins in one
+//! pass over their spikes; skipping weight rows that are zero across a
+//! block (only 4 % of spikes come from such rows); running the ten third
+//! layers bin by bin side by side, or straight from the second layer's
+//! fired bits instead of spike lists. The second layer is now about
+//! 1.0 ms of the 1.7–1.9 ms per digit: 25 million adds. What would cut
+//! the adds is an update from one bin's sums
+//! to the next (adding the rows of neurons that start firing, subtracting
+//! those that stop) or narrower weights, but both change the rounding, so
+//! every figure would have to be measured again.
 
 use super::neuron::LayerConstants;
 
