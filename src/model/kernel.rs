@@ -648,6 +648,10 @@ mod tests {
             }
         }
         assert!(spikes > 0);
+        // Without AVX2 (as on CPUs that lack it), the same bits.
+        let mut portable = vec![0u8; fired.len()];
+        integrate_lanes_portable(&c, inputs.as_flattened(), &mut portable, stride, LANES / 8);
+        assert_eq!(portable, fired);
     }
 
     #[test]
@@ -711,6 +715,15 @@ mod tests {
                 &mut other,
             );
             assert_eq!(other, fired, "{LAYER_BLOCK}-wide blocks, width {width}");
+            // The AVX2 build of the portable code, which run_layer only
+            // takes on CPUs without AVX-512.
+            #[cfg(target_arch = "x86_64")]
+            if std::is_x86_feature_detected!("avx2") {
+                other.fill(0);
+                // SAFETY: the CPU supports AVX2, checked just above.
+                unsafe { run_layer_avx2(&c, &weights, width, bins.len(), bin, &mut other) };
+                assert_eq!(other, fired, "AVX2, width {width}");
+            }
             let words = width / LAYER_BLOCK;
             let spikes: u32 = fired.iter().map(|w| w.count_ones()).sum();
             assert!(spikes > 0 && (spikes as usize) < width * bins.len() / 2);
