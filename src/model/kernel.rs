@@ -46,10 +46,10 @@
 //! layers bin by bin side by side, or straight from the second layer's
 //! fired bits instead of spike lists. The second layer is now about
 //! 1.0 ms of the 1.7–1.9 ms per digit: 25 million adds. What would cut
-//! the adds is an update from one bin's sums
-//! to the next (adding the rows of neurons that start firing, subtracting
-//! those that stop) or narrower weights, but both change the rounding, so
-//! every figure would have to be measured again.
+//! the adds is an update from one bin's sums to the next (adding the rows
+//! of neurons that start firing, subtracting those that stop) or narrower
+//! weights, but both change the rounding, so every figure would have to
+//! be measured again.
 
 use super::neuron::LayerConstants;
 
@@ -774,8 +774,8 @@ mod tests {
                 &mut other,
             );
             assert_eq!(other, fired, "{LAYER_BLOCK}-wide blocks, width {width}");
-            // The AVX2 build of the portable code, which run_layer only
-            // takes on CPUs without AVX-512.
+            // The AVX2 blocks, which run_layer only takes on CPUs without
+            // AVX-512.
             #[cfg(target_arch = "x86_64")]
             if std::is_x86_feature_detected!("avx2") {
                 other.fill(0);
